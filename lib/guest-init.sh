@@ -1,0 +1,41 @@
+#!/bin/busybox sh
+# /init of the L1's initramfs: run the KVM selftests named on the kernel
+# command line (compat.tests=a,b) with run_kselftest.sh, then power off.
+# The host reads the TAP from the console.
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tmpfs tmpfs /tmp
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+export PATH=/bin:/sbin
+
+for arg in $(cat /proc/cmdline); do
+	case $arg in
+	compat.tests=*) tests=$(echo "${arg#compat.tests=}" | tr , ' ') ;;
+	compat.row=*) row=${arg#compat.row=} ;;
+	esac
+done
+echo "HARNESS: init: row $row, tests: $tests"
+echo "HARNESS: kvm: $(ls /dev/kvm 2>&1)"
+cd /kselftest || poweroff -f
+for t in $tests; do
+	echo "HARNESS: begin $t"
+	entry=$(grep -m1 -E "^kvm:([a-z0-9_]+/)?$t\$" kselftest-list.txt)
+	if [ -z "$entry" ]; then
+		echo "HARNESS: $t is not in kselftest-list.txt"
+	else
+		./run_kselftest.sh -t "$entry"
+	fi
+	echo "HARNESS: end $t"
+done
+if [ -e /sys/kernel/debug/kmemleak ]; then
+	echo scan >/sys/kernel/debug/kmemleak
+	sleep 5
+	echo scan >/sys/kernel/debug/kmemleak
+	echo "HARNESS: kmemleak begin"
+	cat /sys/kernel/debug/kmemleak
+	echo "HARNESS: kmemleak end"
+fi
+echo "HARNESS: done"
+poweroff -f

@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""Read the console logs of booted rows and report a result per (row, test case).
+
+Usage: lib/report.py [--rows ROWS_TSV] [--suffix -debug] LOGDIR ROW...
+
+For each row, the console log LOGDIR/ROW.log and LOGDIR/ROW.status are read.
+Each test named in the row's expectations (config/rows.tsv) must show its
+kselftest result; its KTAP sub-results become one line each. A hang, a QEMU
+failure, a kernel report (Oops, BUG, WARNING, KASAN, UBSAN, KFENCE, lockdep,
+kmemleak) or a missing result fails the row. Prints a table and, last,
+'N passed, N failed, N skipped'. Exits 1 if anything failed.
+"""
+import re
+import sys
+
+# Console lines that mean the kernel reported a problem.
+KERNEL_REPORTS = [
+    (re.compile(r'Oops|Kernel panic|Unable to handle kernel'), 'kernel crash'),
+    (re.compile(r'\bBUG:|kernel BUG at'), 'kernel BUG'),
+    (re.compile(r'WARNING: .*(at|CPU)'), 'kernel WARNING'),
+    (re.compile(r'BUG: KASAN|KASAN:'), 'KASAN report'),
+    (re.compile(r'UBSAN:'), 'UBSAN report'),
+    (re.compile(r'BUG: KFENCE'), 'KFENCE report'),
+    (re.compile(r'possible recursive locking|possible circular locking|'
+                r'inconsistent lock state|suspicious RCU usage|'
+                r'sleeping function called from invalid context'), 'lockdep report'),
+    (re.compile(r'unreferenced object 0x'), 'kmemleak report'),
+    (re.compile(r'kmemleak: \d+ new suspected memory leaks'), 'kmemleak report'),
+    (re.compile(r'Call Trace:'), 'kernel stack trace'),
+]
+
+TOP = re.compile(r'^(not ok|ok) \d+ selftests: kvm: (\S+)(?:\s*#\s*(.*))?$')
+SUB = re.compile(r'^# (not ok|ok) \d+ (.*?)(?:\s+#\s*(SKIP|TODO|XFAIL)\b\s*(.*))?$')
+MASK = re.compile(r'^(?:# ?)+compat_capabilities: (0x[0-9a-fA-F]+)')
+SKIP_REASON = re.compile(r'^# (?:1\.\.0 # SKIP|SKIP:?|.*KSFT_SKIP.*|.*[Rr]equirement not met.*)\s*(.*)$')
+
+
+def read_rows(path):
+    rows = {}
+    with open(path) as f:
+        for line in f:
+            if line.startswith('#') or not line.strip():
+                continue
+            cols = line.rstrip('\n').split('\t')
+            expect = {}
+            for e in cols[5].split():
+                name, _, want = e.partition('=')
+                kind, _, mask = want.partition(':')
+                expect[name] = (kind, int(mask, 16) if mask else None)
+            rows[cols[0]] = expect
+    return rows
+
+
+def parse_log(text):
+    """Split a console log into per-test sections and kernel reports."""
+    tests = {}
+    current = None
+    reports = []
+    for raw in text.splitlines():
+        line = raw.rstrip('\r')
+        m = re.match(r'^HARNESS: begin (\S+)', line)
+        if m:
+            current = m.group(1)
+            tests[current] = {'top': None, 'subs': [], 'mask': None, 'skip_reason': '',
+                              'lines': []}
+            continue
+        if re.match(r'^HARNESS: end ', line):
+            current = None
+            continue
+        for rx, what in KERNEL_REPORTS:
+            if rx.search(line):
+                reports.append(f'{what}: {line.strip()}')
+                break
+        if current is None:
+            continue
+        t = tests[current]
+        t['lines'].append(line)
+        m = TOP.match(line)
+        if m:
+            t['top'] = (m.group(1), m.group(3) or '')
+            continue
+        m = MASK.match(line)
+        if m:
+            t['mask'] = int(m.group(1), 16)
+        m = SUB.match(line)
+        if m:
+            t['subs'].append((m.group(1), m.group(2), m.group(3), m.group(4) or ''))
+            continue
+        if line.startswith('# ') and not t['skip_reason'] and 'SKIP' in line.upper():
+            t['skip_reason'] = line[2:].strip()
+    return tests, reports
+
+
+def main(argv):
+    rows_tsv = 'config/rows.tsv'
+    suffix = ''
+    args = []
+    i = 0
+    while i < len(argv):
+        if argv[i] == '--rows':
+            rows_tsv = argv[i + 1]
+            i += 2
+        elif argv[i] == '--suffix':
+            suffix = argv[i + 1]
+            i += 2
+        else:
+            args.append(argv[i])
+            i += 1
+    if len(args) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    logdir, names = args[0], args[1:]
+    rows = read_rows(rows_tsv)
+    results = []  # (row, case, result, detail)
+
+    def add(row, case, result, detail=''):
+        results.append((row, case, result, detail))
+
+    for row in names:
+        if row not in rows:
+            add(row, '-', 'fail', 'no such row in ' + rows_tsv)
+            continue
+        try:
+            text = open(f'{logdir}/{row}{suffix}.log', errors='replace').read()
+        except OSError:
+            add(row, '-', 'fail', 'missing: no console log (row not booted)')
+            continue
+        try:
+            status = open(f'{logdir}/{row}{suffix}.status').read().strip()
+        except OSError:
+            status = 'missing status'
+        tests, reports = parse_log(text)
+        tail = ' | '.join(line.strip() for line in text.splitlines()[-5:])
+        if status != 'ok':
+            add(row, 'boot', 'fail', f'{status}; last console lines: {tail}')
+        elif 'HARNESS: done' not in text:
+            add(row, 'boot', 'fail', f'guest did not finish its tests; last lines: {tail}')
+        for rep in reports:
+            add(row, 'kernel', 'fail', rep)
+        for name, (kind, mask) in rows[row].items():
+            t = tests.get(name)
+            if t is None or t['top'] is None:
+                add(row, name, 'fail', 'missing: no TAP result for this test')
+                continue
+            top, comment = t['top']
+            skipped = top == 'ok' and comment.upper().startswith('SKIP')
+            if kind == 'skip':
+                if skipped:
+                    why = t['skip_reason'] or comment
+                    add(row, name, 'skip', f'expected skip: {why}')
+                else:
+                    add(row, name, 'fail', f'expected a skip, got "{top} {comment}"')
+                continue
+            # kind == 'pass'
+            if skipped:
+                add(row, name, 'fail', f'unexpected skip: {t["skip_reason"] or comment}')
+                continue
+            if not t['subs']:
+                add(row, name, 'fail' if top != 'ok' else 'fail',
+                    f'no KTAP sub-results (top-level "{top} {comment}")')
+                continue
+            for res, desc, directive, reason in t['subs']:
+                case = f'{name}: {desc}'
+                if directive == 'SKIP':
+                    add(row, case, 'skip', f'unexpected skip: {reason}')
+                    add(row, case + ' (skip not allowed)', 'fail', reason)
+                elif res == 'ok':
+                    add(row, case, 'pass')
+                else:
+                    add(row, case, 'fail', reason)
+            if top != 'ok':
+                add(row, name, 'fail', f'test exited with failure: {comment}')
+            if mask is not None:
+                if t['mask'] is None:
+                    add(row, f'{name}: reported mask', 'fail', 'missing: no compat_capabilities line')
+                elif t['mask'] != mask:
+                    add(row, f'{name}: reported mask', 'fail',
+                        f'0x{t["mask"]:016x}, expected 0x{mask:016x}')
+                else:
+                    add(row, f'{name}: reported mask', 'pass', f'0x{mask:016x}')
+
+    width = max([len(r[0]) for r in results] + [3])
+    cwidth = min(max([len(r[1]) for r in results] + [4]), 70)
+    for row, case, result, detail in results:
+        print(f'{row:<{width}}  {case:<{cwidth}}  {result:<4}  {detail}'.rstrip())
+    passed = sum(1 for r in results if r[2] == 'pass')
+    failed = sum(1 for r in results if r[2] == 'fail')
+    skipped = sum(1 for r in results if r[2] == 'skip')
+    print(f'{passed} passed, {failed} failed, {skipped} skipped')
+    return 1 if failed or not results else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))
