@@ -3,9 +3,17 @@
 # command line (compat.tests=a,b) with run_kselftest.sh, then power off.
 # The host reads the TAP from the console.
 /bin/busybox --install -s /bin
+# run_kselftest.sh calls /usr/bin/timeout --foreground, which busybox lacks.
+printf '#!/bin/sh\n[ "$1" = --foreground ] && shift\nexec /bin/busybox timeout "$@"\n' >/usr/bin/timeout
+chmod +x /usr/bin/timeout
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
+# run_kselftest.sh writes to /dev/stdout, which only udev would make.
+ln -sf /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
 mount -t tmpfs tmpfs /tmp
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 export PATH=/bin:/sbin
