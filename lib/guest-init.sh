@@ -22,10 +22,16 @@ for arg in $(cat /proc/cmdline); do
 	case $arg in
 	compat.tests=*) tests=$(echo "${arg#compat.tests=}" | tr , ' ') ;;
 	compat.row=*) row=${arg#compat.row=} ;;
+	compat.bench=1) bench=1 ;;
 	esac
 done
 echo "HARNESS: init: row $row, tests: $tests"
 echo "HARNESS: kvm: $(ls /dev/kvm 2>&1)"
+if [ "$bench" = 1 ]; then
+	echo "HARNESS: bench begin"
+	/bin/compat_caps_bench
+	echo "HARNESS: bench end"
+fi
 cd /kselftest || poweroff -f
 for t in $tests; do
 	echo "HARNESS: begin $t"

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Cost of KVM_PPC_GET_COMPAT_CAPS against a trivial vm ioctl
+ * (KVM_CHECK_EXTENSION of KVM_CAP_USER_MEMORY) on the same vm fd, measured
+ * in interleaved rounds so that drift affects both alike.
+ *
+ * Usage: compat_caps_bench [ROUNDS [CALLS_PER_ROUND]]
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/kvm.h>
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv)
+{
+	int rounds = argc > 1 ? atoi(argv[1]) : 21;
+	int calls = argc > 2 ? atoi(argv[2]) : 20000;
+	double *ext, *caps, *caps32, t, sum_ext = 0, sum_caps = 0, sum_caps32 = 0;
+	struct {
+		struct kvm_ppc_compat_caps c;
+		__u64 tail;
+	} big;
+	struct kvm_ppc_compat_caps c;
+	int kvm, vm, r, i, j;
+
+	kvm = open("/dev/kvm", O_RDWR);
+	if (kvm < 0) {
+		printf("bench: skipped: /dev/kvm: %s\n", strerror(errno));
+		return 0;
+	}
+	vm = ioctl(kvm, KVM_CREATE_VM, 0);
+	if (vm < 0) {
+		printf("bench: skipped: KVM_CREATE_VM: %s\n", strerror(errno));
+		return 0;
+	}
+	memset(&c, 0, sizeof(c));
+	c.size = sizeof(c);
+	if (ioctl(vm, KVM_PPC_GET_COMPAT_CAPS, &c)) {
+		printf("bench: skipped: KVM_PPC_GET_COMPAT_CAPS: %s\n", strerror(errno));
+		return 0;
+	}
+	ext = calloc(rounds, sizeof(*ext));
+	caps = calloc(rounds, sizeof(*caps));
+	caps32 = calloc(rounds, sizeof(*caps32));
+	if (!ext || !caps || !caps32)
+		return 1;
+
+	for (i = 0; i < rounds; i++) {
+		t = now_ns();
+		for (j = 0; j < calls; j++)
+			r = ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_USER_MEMORY);
+		ext[i] = (now_ns() - t) / calls;
+		if (r != 1)
+			return 1;
+
+		t = now_ns();
+		for (j = 0; j < calls; j++) {
+			c.size = sizeof(c);
+			r = ioctl(vm, KVM_PPC_GET_COMPAT_CAPS, &c);
+		}
+		caps[i] = (now_ns() - t) / calls;
+		if (r)
+			return 1;
+
+		/* A newer userspace's larger struct: the general path. */
+		t = now_ns();
+		for (j = 0; j < calls; j++) {
+			memset(&big, 0, sizeof(big));
+			big.c.size = sizeof(big);
+			r = ioctl(vm, KVM_PPC_GET_COMPAT_CAPS, &big);
+		}
+		caps32[i] = (now_ns() - t) / calls;
+		if (r)
+			return 1;
+		sum_ext += ext[i];
+		sum_caps += caps[i];
+		sum_caps32 += caps32[i];
+	}
+	qsort(ext, rounds, sizeof(*ext), cmp_double);
+	qsort(caps, rounds, sizeof(*caps), cmp_double);
+	qsort(caps32, rounds, sizeof(*caps32), cmp_double);
+	printf("bench: rounds=%d calls_per_round=%d\n", rounds, calls);
+	printf("bench: check_extension_ns mean=%.0f median=%.0f\n",
+	       sum_ext / rounds, ext[rounds / 2]);
+	printf("bench: get_compat_caps_ns mean=%.0f median=%.0f\n",
+	       sum_caps / rounds, caps[rounds / 2]);
+	printf("bench: get_compat_caps_size32_ns mean=%.0f median=%.0f\n",
+	       sum_caps32 / rounds, caps32[rounds / 2]);
+	printf("bench: ratio mean=%.3f median=%.3f size32_ratio=%.3f\n",
+	       sum_caps / sum_ext, caps[rounds / 2] / ext[rounds / 2],
+	       sum_caps32 / sum_ext);
+	return 0;
+}
