@@ -1,10 +1,15 @@
 #!/bin/busybox sh
+# shellcheck shell=dash
 # /init of the L1's initramfs: run the KVM selftests named on the kernel
 # command line (compat.tests=a,b) with run_kselftest.sh, then power off.
 # The host reads the TAP from the console.
 /bin/busybox --install -s /bin
 # run_kselftest.sh calls /usr/bin/timeout --foreground, which busybox lacks.
-printf '#!/bin/sh\n[ "$1" = --foreground ] && shift\nexec /bin/busybox timeout "$@"\n' >/usr/bin/timeout
+cat >/usr/bin/timeout <<'EOF'
+#!/bin/sh
+[ "$1" = --foreground ] && shift
+exec /bin/busybox timeout "$@"
+EOF
 chmod +x /usr/bin/timeout
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -18,7 +23,8 @@ mount -t tmpfs tmpfs /tmp
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 export PATH=/bin:/sbin
 
-for arg in $(cat /proc/cmdline); do
+read -r cmdline </proc/cmdline
+for arg in $cmdline; do
 	case $arg in
 	compat.tests=*) tests=$(echo "${arg#compat.tests=}" | tr , ' ') ;;
 	compat.row=*) row=${arg#compat.row=} ;;
