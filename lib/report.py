@@ -117,7 +117,9 @@ def main(argv):
         results.append((row, case, result, detail))
 
     for row in names:
-        if row not in rows:
+        # ROW-debug is ROW booted with the debug kernel: same expectations.
+        base = row[:-len('-debug')] if row.endswith('-debug') else row
+        if base not in rows:
             add(row, '-', 'fail', 'no such row in ' + rows_tsv)
             continue
         try:
@@ -137,7 +139,7 @@ def main(argv):
             add(row, 'boot', 'fail', f'guest did not finish its tests; last lines: {tail}')
         for rep in reports:
             add(row, 'kernel', 'fail', rep)
-        for name, (kind, mask) in rows[row].items():
+        for name, (kind, mask) in rows[base].items():
             t = tests.get(name)
             if t is None or t['top'] is None:
                 add(row, name, 'fail', 'missing: no TAP result for this test')
