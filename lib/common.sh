@@ -16,6 +16,8 @@ CROSS=powerpc64le-linux-gnu-
 JOBS=${JOBS:-$(($(nproc) + 1))}
 BASE_TAG=v7.2-base
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+# Relative paths in the cache keys, so that another clone (CI's) hits the cache.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$REPO}
 
 log() { printf '[%s] %s\n' "${0##*/}" "$*" >&2; }
 die() { printf '[%s] error: %s\n' "${0##*/}" "$*" >&2; exit 1; }
