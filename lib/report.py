@@ -51,13 +51,45 @@ def read_rows(path):
     return rows
 
 
-def parse_log(text):
-    """Split a console log into per-test sections and kernel reports."""
+def read_known(path):
+    known = []
+    try:
+        with open(path) as f:
+            for line in f:
+                if line.startswith('#') or not line.strip():
+                    continue
+                rx, _, why = line.rstrip('\n').partition('\t')
+                known.append((re.compile(rx), why))
+    except OSError:
+        pass
+    return known
+
+
+def parse_log(text, known=()):
+    """Split a console log into per-test sections and kernel reports.
+
+    A report that matches a known one (config/known-reports.tsv) before the
+    guest's init starts is returned apart, with the lines of its splat.
+    """
     tests = {}
     current = None
     reports = []
-    for raw in text.splitlines():
+    known_found = []
+    in_init = False
+    known_until = -1
+    for lineno, raw in enumerate(text.splitlines()):
         line = raw.rstrip('\r')
+        if line.startswith('HARNESS: init'):
+            in_init = True
+        if not in_init:
+            hit = next((why for rx, why in known if rx.search(line)), None)
+            if hit:
+                known_found.append(f'{line.strip()}: {hit}')
+                known_until = lineno + 60
+                continue
+            if lineno <= known_until and not line.startswith('---[ end trace'):
+                continue
+            known_until = -1
         m = re.match(r'^HARNESS: begin (\S+)', line)
         if m:
             current = m.group(1)
@@ -88,7 +120,7 @@ def parse_log(text):
             continue
         if line.startswith('# ') and not t['skip_reason'] and 'SKIP' in line.upper():
             t['skip_reason'] = line[2:].strip()
-    return tests, reports
+    return tests, reports, known_found
 
 
 def main(argv):
@@ -111,6 +143,7 @@ def main(argv):
         return 2
     logdir, names = args[0], args[1:]
     rows = read_rows(rows_tsv)
+    known = read_known(rows_tsv.replace('rows.tsv', 'known-reports.tsv'))
     results = []  # (row, case, result, detail)
 
     def add(row, case, result, detail=''):
@@ -131,7 +164,9 @@ def main(argv):
             status = open(f'{logdir}/{row}{suffix}.status').read().strip()
         except OSError:
             status = 'missing status'
-        tests, reports = parse_log(text)
+        tests, reports, known_found = parse_log(text, known)
+        for k in known_found:
+            add(row, 'kernel', 'note', 'known report, not counted: ' + k)
         tail = ' | '.join(line.strip() for line in text.splitlines()[-5:])
         if status != 'ok':
             add(row, 'boot', 'fail', f'{status}; last console lines: {tail}')
