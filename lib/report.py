@@ -32,7 +32,6 @@ KERNEL_REPORTS = [
 TOP = re.compile(r'^(not ok|ok) \d+ selftests: kvm: (\S+)(?:\s*#\s*(.*))?$')
 SUB = re.compile(r'^# (not ok|ok) \d+ (.*?)(?:\s+#\s*(SKIP|TODO|XFAIL)\b\s*(.*))?$')
 MASK = re.compile(r'^(?:# ?)+compat_capabilities: (0x[0-9a-fA-F]+)')
-SKIP_REASON = re.compile(r'^# (?:1\.\.0 # SKIP|SKIP:?|.*KSFT_SKIP.*|.*[Rr]equirement not met.*)\s*(.*)$')
 
 
 def read_rows(path):
