@@ -76,6 +76,7 @@ def parse_log(text, known=()):
     known_found = []
     in_init = False
     known_until = -1
+    last_report = -100
     for lineno, raw in enumerate(text.splitlines()):
         line = raw.rstrip('\r')
         if line.startswith('HARNESS: init'):
@@ -100,7 +101,10 @@ def parse_log(text, known=()):
             continue
         for rx, what in KERNEL_REPORTS:
             if rx.search(line):
-                reports.append(f'{what}: {line.strip()}')
+                # The stack trace of a report just counted is part of it.
+                if what != 'kernel stack trace' or lineno - last_report > 60:
+                    reports.append(f'{what}: {line.strip()}')
+                last_report = lineno
                 break
         if current is None:
             continue
