@@ -2,7 +2,9 @@
 /*
  * Cost of KVM_PPC_GET_COMPAT_CAPS against a trivial vm ioctl
  * (KVM_CHECK_EXTENSION of KVM_CAP_USER_MEMORY) on the same vm fd, measured
- * in interleaved rounds so that drift affects both alike.
+ * in interleaved rounds so that drift affects both alike. For reference,
+ * KVM_PPC_GET_RMMU_INFO is timed too: an existing vm ioctl that makes no
+ * hypervisor call and copies a struct out, in one user access window.
  *
  * Usage: compat_caps_bench [ROUNDS [CALLS_PER_ROUND]]
  */
@@ -36,7 +38,9 @@ int main(int argc, char **argv)
 {
 	int rounds = argc > 1 ? atoi(argv[1]) : 21;
 	int calls = argc > 2 ? atoi(argv[2]) : 20000;
-	double *ext, *caps, *caps32, t, sum_ext = 0, sum_caps = 0, sum_caps32 = 0;
+	double *ext, *caps, *caps32, *rmmu, t;
+	double sum_ext = 0, sum_caps = 0, sum_caps32 = 0, sum_rmmu = 0;
+	struct kvm_ppc_rmmu_info info;
 	struct {
 		struct kvm_ppc_compat_caps c;
 		__u64 tail;
@@ -63,8 +67,13 @@ int main(int argc, char **argv)
 	ext = calloc(rounds, sizeof(*ext));
 	caps = calloc(rounds, sizeof(*caps));
 	caps32 = calloc(rounds, sizeof(*caps32));
-	if (!ext || !caps || !caps32)
+	rmmu = calloc(rounds, sizeof(*rmmu));
+	if (!ext || !caps || !caps32 || !rmmu)
 		return 1;
+	if (ioctl(vm, KVM_PPC_GET_RMMU_INFO, &info)) {
+		printf("bench: skipped: KVM_PPC_GET_RMMU_INFO: %s\n", strerror(errno));
+		return 0;
+	}
 
 	for (i = 0; i < rounds; i++) {
 		t = now_ns();
@@ -93,13 +102,22 @@ int main(int argc, char **argv)
 		caps32[i] = (now_ns() - t) / calls;
 		if (r)
 			return 1;
+
+		t = now_ns();
+		for (j = 0; j < calls; j++)
+			r = ioctl(vm, KVM_PPC_GET_RMMU_INFO, &info);
+		rmmu[i] = (now_ns() - t) / calls;
+		if (r)
+			return 1;
 		sum_ext += ext[i];
 		sum_caps += caps[i];
 		sum_caps32 += caps32[i];
+		sum_rmmu += rmmu[i];
 	}
 	qsort(ext, rounds, sizeof(*ext), cmp_double);
 	qsort(caps, rounds, sizeof(*caps), cmp_double);
 	qsort(caps32, rounds, sizeof(*caps32), cmp_double);
+	qsort(rmmu, rounds, sizeof(*rmmu), cmp_double);
 	printf("bench: rounds=%d calls_per_round=%d\n", rounds, calls);
 	printf("bench: check_extension_ns mean=%.0f median=%.0f\n",
 	       sum_ext / rounds, ext[rounds / 2]);
@@ -107,8 +125,10 @@ int main(int argc, char **argv)
 	       sum_caps / rounds, caps[rounds / 2]);
 	printf("bench: get_compat_caps_size32_ns mean=%.0f median=%.0f\n",
 	       sum_caps32 / rounds, caps32[rounds / 2]);
-	printf("bench: ratio mean=%.3f median=%.3f size32_ratio=%.3f\n",
+	printf("bench: get_rmmu_info_ns mean=%.0f median=%.0f\n",
+	       sum_rmmu / rounds, rmmu[rounds / 2]);
+	printf("bench: ratio mean=%.3f median=%.3f size32_ratio=%.3f rmmu_ratio=%.3f\n",
 	       sum_caps / sum_ext, caps[rounds / 2] / ext[rounds / 2],
-	       sum_caps32 / sum_ext);
+	       sum_caps32 / sum_ext, sum_rmmu / sum_ext);
 	return 0;
 }

@@ -35,6 +35,11 @@ echo "HARNESS: init: row $row, tests: $tests"
 echo "HARNESS: kvm: $(ls /dev/kvm 2>&1)"
 if [ "$bench" = 1 ]; then
 	echo "HARNESS: bench begin"
+	# The L1D flush mitigations in force (1 = on): they make every user
+	# access window and every return to userspace dearer under TCG.
+	for f in rfi_flush entry_flush uaccess_flush; do
+		echo "bench: mitigation $f=$(cat /sys/kernel/debug/powerpc/$f 2>/dev/null || echo unknown)"
+	done
 	/bin/compat_caps_bench
 	echo "HARNESS: bench end"
 fi
