@@ -35,3 +35,37 @@ timing() {
 	printf '%s\t%s\n' "$1" "$t" >>"$BUILD/timings.tsv"
 	log "timing: $1 took ${t}s"
 }
+
+# check_fragment FRAGMENT CONFIG: every option of the config fragment
+# survived Kconfig into CONFIG (an "=n" one is neither y nor m there).
+# Logs each one lost; fails if any was.
+check_fragment() {
+	local line bad=0
+	while read -r line; do
+		case $line in '' | '#'*) continue ;; esac
+		if [ "${line#*=}" = n ]; then
+			grep -qx "${line%%=*}=[ym]" "$2" && { log "config: $line not honoured"; bad=1; }
+		else
+			grep -qx "$line" "$2" || { log "config: $line not honoured"; bad=1; }
+		fi
+	done <"$1"
+	[ "$bad" = 0 ]
+}
+
+# qemu_machine MACHINE NESTING: QEMU's -M argument for a row of
+# config/rows.tsv (machine options, nesting: papr, hv, none or -).
+qemu_machine() {
+	local m=$1
+	case $1 in
+	pseries*)
+		m="$m,x-vof=on,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off"
+		case $2 in
+		papr) m="$m,cap-nested-papr=on" ;;
+		hv) m="$m,cap-nested-hv=on" ;;
+		none) ;;
+		*) return 1 ;;
+		esac
+		;;
+	esac
+	echo "$m"
+}
