@@ -12,6 +12,8 @@ TREE=${COMPAT_TREE:-$BUILD/linux}
 KOUT=${COMPAT_KOUT:-$BUILD/kernel}
 KOUT_DEBUG=$BUILD/kernel-debug
 SELFTESTS_OUT=$BUILD/kselftest
+# The project's hardening tests (tests/hardening), built for the L1.
+HARDENING_OUT=$BUILD/hardening
 CROSS=powerpc64le-linux-gnu-
 JOBS=${JOBS:-$(($(nproc) + 1))}
 BASE_TAG=v7.2-base
