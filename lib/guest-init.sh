@@ -1,8 +1,10 @@
 #!/bin/busybox sh
 # shellcheck shell=dash
-# /init of the L1's initramfs: run the KVM selftests named on the kernel
-# command line (compat.tests=a,b) with run_kselftest.sh, then power off.
-# The host reads the TAP from the console.
+# /init of the L1's initramfs: run the tests named on the kernel command
+# line (compat.tests=a,b), then power off. A name found as /hardening/NAME
+# (the project's tests/hardening programs) is run directly, anything else is
+# a KVM selftest run with run_kselftest.sh. The host reads the TAP from the
+# console.
 /bin/busybox --install -s /bin
 # run_kselftest.sh calls /usr/bin/timeout --foreground, which busybox lacks.
 cat >/usr/bin/timeout <<'EOF'
@@ -43,14 +45,41 @@ if [ "$bench" = 1 ]; then
 	/bin/compat_caps_bench
 	echo "HARNESS: bench end"
 fi
-cd /kselftest || poweroff -f
+# run_hardening NAME: /hardening/NAME with run_kselftest.sh's framing: its
+# output prefixed "# ", then one top line, "hardening: NAME" for
+# "selftests: kvm: NAME" (exit 4: SKIP; killed after the timeout: TIMEOUT).
+hardening_timeout=300
+run_hardening() {
+	echo "TAP version 13"
+	echo "1..1"
+	echo "# timeout set to $hardening_timeout"
+	echo "# hardening: $1"
+	rm -f /tmp/hardening.rc
+	{
+		timeout "$hardening_timeout" "/hardening/$1" 2>&1
+		echo $? >/tmp/hardening.rc
+	} | sed 's/^/# /'
+	read -r rc </tmp/hardening.rc || rc=unknown
+	case $rc in
+	0) echo "ok 1 hardening: $1" ;;
+	4) echo "ok 1 hardening: $1 # SKIP" ;;
+	124 | 143) echo "not ok 1 hardening: $1 # TIMEOUT $hardening_timeout seconds" ;;
+	*) echo "not ok 1 hardening: $1 # exit=$rc" ;;
+	esac
+}
+
+cd /kselftest || echo "HARNESS: no /kselftest"
 for t in $tests; do
 	echo "HARNESS: begin $t"
-	entry=$(grep -m1 -E "^kvm:([a-z0-9_]+/)?$t\$" kselftest-list.txt)
-	if [ -z "$entry" ]; then
-		echo "HARNESS: $t is not in kselftest-list.txt"
+	if [ -f "/hardening/$t" ]; then
+		run_hardening "$t"
 	else
-		./run_kselftest.sh -t "$entry"
+		entry=$(grep -m1 -E "^kvm:([a-z0-9_]+/)?$t\$" kselftest-list.txt 2>/dev/null)
+		if [ -z "$entry" ]; then
+			echo "HARNESS: $t is neither /hardening/$t nor in kselftest-list.txt"
+		else
+			./run_kselftest.sh -t "$entry"
+		fi
 	fi
 	echo "HARNESS: end $t"
 done

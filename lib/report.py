@@ -5,10 +5,12 @@ Usage: lib/report.py [--rows ROWS_TSV] [--suffix -debug] LOGDIR ROW...
 
 For each row, the console log LOGDIR/ROW.log and LOGDIR/ROW.status are read.
 Each test named in the row's expectations (config/rows.tsv) must show its
-kselftest result; its KTAP sub-results become one line each. A hang, a QEMU
-failure, a kernel report (Oops, BUG, WARNING, KASAN, UBSAN, KFENCE, lockdep,
-kmemleak) or a missing result fails the row. Prints a table and, last,
-'N passed, N failed, N skipped'. Exits 1 if anything failed.
+result: a KVM selftest's from run_kselftest.sh ("selftests: kvm: NAME"), a
+hardening program's from the guest's init ("hardening: NAME"); its KTAP
+sub-results become one line each. A hang, a QEMU failure, a kernel report
+(Oops, BUG, WARNING, KASAN, UBSAN, KFENCE, lockdep, kmemleak) or a missing
+result fails the row. Prints a table and, last, 'N passed, N failed,
+N skipped'. Exits 1 if anything failed.
 """
 import re
 import sys
@@ -29,7 +31,9 @@ KERNEL_REPORTS = [
     (re.compile(r'Call Trace:'), 'kernel stack trace'),
 ]
 
-TOP = re.compile(r'^(not ok|ok) \d+ selftests: kvm: (\S+)(?:\s*#\s*(.*))?$')
+# The top line of a test: run_kselftest.sh's for a KVM selftest, guest-init's
+# for a program of tests/hardening (/hardening/NAME in the L1).
+TOP = re.compile(r'^(not ok|ok) \d+ (?:selftests: kvm|hardening): (\S+)(?:\s*#\s*(.*))?$')
 SUB = re.compile(r'^# (not ok|ok) \d+ (.*?)(?:\s+#\s*(SKIP|TODO|XFAIL)\b\s*(.*))?$')
 MASK = re.compile(r'^(?:# ?)+compat_capabilities: (0x[0-9a-fA-F]+)')
 
