@@ -35,6 +35,8 @@ KERNEL_REPORTS = [
 # for a program of tests/hardening (/hardening/NAME in the L1).
 TOP = re.compile(r'^(not ok|ok) \d+ (?:selftests: kvm|hardening): (\S+)(?:\s*#\s*(.*))?$')
 SUB = re.compile(r'^# (not ok|ok) \d+ (.*?)(?:\s+#\s*(SKIP|TODO|XFAIL)\b\s*(.*))?$')
+# The expectation pass:none: the test must get no answer (capability 0).
+NO_ANSWER = 'none'
 MASK = re.compile(r'^(?:# ?)+compat_capabilities: (0x[0-9a-fA-F]+)')
 
 
@@ -49,7 +51,9 @@ def read_rows(path):
             for e in cols[5].split():
                 name, _, want = e.partition('=')
                 kind, _, mask = want.partition(':')
-                expect[name] = (kind, int(mask, 16) if mask else None)
+                if mask and mask != NO_ANSWER:
+                    mask = int(mask, 16)
+                expect[name] = (kind, mask or None)
             rows[cols[0]] = expect
     return rows
 
@@ -220,7 +224,14 @@ def main(argv):
                     add(row, case, 'fail', reason)
             if top != 'ok':
                 add(row, name, 'fail', f'test exited with failure: {comment}')
-            if mask is not None:
+            if mask == NO_ANSWER:
+                # The capability is 0 there: no request may be answered.
+                if t['mask'] is not None:
+                    add(row, f'{name}: no answer', 'fail',
+                        f'answered 0x{t["mask"]:016x} where the capability must be 0')
+                else:
+                    add(row, f'{name}: no answer', 'pass', 'no compat_capabilities line')
+            elif mask is not None:
                 if t['mask'] is None:
                     add(row, f'{name}: reported mask', 'fail', 'missing: no compat_capabilities line')
                 elif t['mask'] != mask:
