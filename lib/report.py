@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Read the console logs of booted rows and report a result per (row, test case).
 
-Usage: lib/report.py [--rows ROWS_TSV] [--suffix -debug] LOGDIR ROW...
+Usage: lib/report.py [--rows ROWS_TSV] [--suffix -debug] [--only T1,T2] [--label L] LOGDIR ROW...
 
 For each row, the console log LOGDIR/ROW.log and LOGDIR/ROW.status are read.
 Each test named in the row's expectations (config/rows.tsv) must show its
@@ -137,6 +137,8 @@ def parse_log(text, known=()):
 def main(argv):
     rows_tsv = 'config/rows.tsv'
     suffix = ''
+    only = None
+    label = ''
     args = []
     i = 0
     while i < len(argv):
@@ -145,6 +147,12 @@ def main(argv):
             i += 2
         elif argv[i] == '--suffix':
             suffix = argv[i + 1]
+            i += 2
+        elif argv[i] == '--only':
+            only = set(argv[i + 1].split(','))
+            i += 2
+        elif argv[i] == '--label':
+            label = argv[i + 1]
             i += 2
         else:
             args.append(argv[i])
@@ -158,7 +166,7 @@ def main(argv):
     results = []  # (row, case, result, detail)
 
     def add(row, case, result, detail=''):
-        results.append((row, case, result, detail))
+        results.append((label + row, case, result, detail))
 
     for row in names:
         # ROW-debug is ROW booted with the debug kernel: same expectations.
@@ -186,6 +194,8 @@ def main(argv):
         for rep in reports:
             add(row, 'kernel', 'fail', rep)
         for name, (kind, mask) in rows[base].items():
+            if only is not None and name not in only:
+                continue
             if kind == 'debug':
                 if base == row:
                     continue
