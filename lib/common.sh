@@ -14,6 +14,9 @@ KOUT_DEBUG=$BUILD/kernel-debug
 SELFTESTS_OUT=$BUILD/kselftest
 # The project's hardening tests (tests/hardening), built for the L1.
 HARDENING_OUT=$BUILD/hardening
+# The hardening tests that bin/mainline boots on 7.3 (7.3 has no powerpc
+# selftests library), and that bin/test counts for it.
+MAINLINE_TESTS=${COMPAT_MAINLINE_TESTS:-compat_caps_contract compat_caps_fuzz compat_caps_race}
 CROSS=powerpc64le-linux-gnu-
 JOBS=${JOBS:-$(($(nproc) + 1))}
 BASE_TAG=v7.2-base

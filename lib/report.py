@@ -51,9 +51,11 @@ def read_rows(path):
             for e in cols[5].split():
                 name, _, want = e.partition('=')
                 kind, _, mask = want.partition(':')
-                if mask and mask != NO_ANSWER:
+                if not mask:
+                    mask = None
+                elif mask != NO_ANSWER:
                     mask = int(mask, 16)
-                expect[name] = (kind, mask or None)
+                expect[name] = (kind, mask)
             rows[cols[0]] = expect
     return rows
 
