@@ -11,6 +11,8 @@ BUILD=${COMPAT_BUILD:-$REPO/build}
 TREE=${COMPAT_TREE:-$BUILD/linux}
 KOUT=${COMPAT_KOUT:-$BUILD/kernel}
 KOUT_DEBUG=$BUILD/kernel-debug
+# The unpatched base kernel ($BASE_TAG), for QEMU's case c.
+KOUT_BASE=$BUILD/kernel-base
 SELFTESTS_OUT=$BUILD/kselftest
 # The project's hardening tests (tests/hardening), built for the L1.
 HARDENING_OUT=$BUILD/hardening
