@@ -29,6 +29,21 @@ export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$REPO}
 log() { printf '[%s] %s\n' "${0##*/}" "$*" >&2; }
 die() { printf '[%s] error: %s\n' "${0##*/}" "$*" >&2; exit 1; }
 
+# worktree REPO DIR COMMIT: make DIR a worktree of REPO if it is not one
+# (scripts that run side by side add worktrees to the same repository: a
+# lock keeps git's bookkeeping whole), and check COMMIT out there, detached.
+worktree() {
+	if [ ! -e "$2/.git" ]; then
+		(
+			flock 7
+			rm -rf "$2"
+			git -C "$1" worktree prune
+			git -C "$1" worktree add -q --detach "$2" "$3"
+		) 7>"$(git -C "$1" rev-parse --absolute-git-dir)/compat-worktree.lock"
+	fi
+	git -C "$2" checkout -q -f --detach "$3"
+}
+
 # now: seconds since the epoch, with fractions, for stage timings.
 now() { date +%s.%N; }
 # elapsed START: seconds since START, one decimal.
