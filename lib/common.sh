@@ -30,10 +30,14 @@ log() { printf '[%s] %s\n' "${0##*/}" "$*" >&2; }
 die() { printf '[%s] error: %s\n' "${0##*/}" "$*" >&2; exit 1; }
 
 # worktree REPO DIR COMMIT: make DIR a worktree of REPO if it is not one
-# (scripts that run side by side add worktrees to the same repository: a
-# lock keeps git's bookkeeping whole), and check COMMIT out there, detached.
+# that works (bin/make-tree --force makes a new REPO, and the old worktrees
+# then point nowhere), and check COMMIT out there, detached. Scripts that
+# run side by side add worktrees to the same repository: a lock keeps git's
+# bookkeeping whole.
 worktree() {
-	if [ ! -e "$2/.git" ]; then
+	if ! git -C "$2" rev-parse -q --verify HEAD >/dev/null 2>&1 ||
+		[ "$(git -C "$2" rev-parse --path-format=absolute --git-common-dir)" != \
+			"$(git -C "$1" rev-parse --path-format=absolute --git-common-dir)" ]; then
 		(
 			flock 7
 			rm -rf "$2"
