@@ -19,6 +19,9 @@ mount -t devtmpfs devtmpfs /dev
 mkdir -p /dev/shm
 mount -t tmpfs tmpfs /dev/shm
 mount -t tmpfs tmpfs /tmp
+# One CPU, as for the selftests (lib/guest-init.sh): the L1's second CPU
+# shares a TCG thread with the first.
+echo 0 >/sys/devices/system/cpu/cpu1/online 2>/dev/null
 
 read -r cmdline </proc/cmdline
 runs=
