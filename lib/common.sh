@@ -48,6 +48,18 @@ worktree() {
 	git -C "$2" checkout -q -f --detach "$3"
 }
 
+# kvm_selftests_make SRC OUT [ARGS...]: make the KVM selftests of the
+# kernel tree SRC, cross-built static for ppc64le in OUT, against the uapi
+# headers that bin/build installs in $SELFTESTS_OUT/obj.
+kvm_selftests_make() {
+	local src=$1 out=$2
+	shift 2
+	make -s -C "$src/tools/testing/selftests" ARCH=powerpc CROSS_COMPILE="$CROSS" \
+		CC="ccache ${CROSS}gcc" O="$out" TARGETS=kvm -j"$JOBS" \
+		KHDR_INCLUDES="-isystem $SELFTESTS_OUT/obj/usr/include" \
+		EXTRA_CFLAGS=-static LDFLAGS=-static "$@"
+}
+
 # now: seconds since the epoch, with fractions, for stage timings.
 now() { date +%s.%N; }
 # elapsed START: seconds since START, one decimal.
