@@ -60,6 +60,22 @@ kvm_selftests_make() {
 		EXTRA_CFLAGS=-static LDFLAGS=-static "$@"
 }
 
+# spawn CMD...: run CMD in the background, at most COMPAT_PARALLEL (the
+# number of cores) at a time; spawn_wait waits for the last ones.
+spawned=0
+spawn() {
+	"$@" &
+	spawned=$((spawned + 1))
+	if [ "$spawned" -ge "${COMPAT_PARALLEL:-$(nproc)}" ]; then
+		wait -n || true
+		spawned=$((spawned - 1))
+	fi
+}
+spawn_wait() {
+	wait || true
+	spawned=0
+}
+
 # now: seconds since the epoch, with fractions, for stage timings.
 now() { date +%s.%N; }
 # elapsed START: seconds since START, one decimal.
