@@ -5,8 +5,8 @@
  *
  * Where the host answers (a well-formed request succeeds, the capability
  * is 1) every rule of the ioctl is checked, and the ARCH_COMPAT
- * consistency of the backend.  Where it does not (kvm-pr, KVM-HV on bare
- * metal: -ENOTTY) only the cases that apply there are planned: the
+ * consistency of the backend.  Where it does not (kvm-pr, KVM-HV with no
+ * mode to report: -ENOTTY) only the cases that apply there are planned: the
  * capability is 0 and -ENOTTY comes before any user access, whatever the
  * argument.  Skips only when there is no /dev/kvm or no VM.
  */
