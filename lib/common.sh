@@ -21,10 +21,15 @@ HARDENING_OUT=$BUILD/hardening
 MAINLINE_TESTS=${COMPAT_MAINLINE_TESTS:-compat_caps_contract compat_caps_fuzz compat_caps_race}
 CROSS=powerpc64le-linux-gnu-
 JOBS=${JOBS:-$(($(nproc) + 1))}
+# The series' base (config/bases.tsv) and its tag.
+SERIES_BASE=7.2
 BASE_TAG=v7.2-base
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 # Relative paths in the cache keys, so that another clone (CI's) hits the cache.
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$REPO}
+
+# base_git BASE: the cache's git repository of a base of config/bases.tsv.
+base_git() { echo "$CACHE/base-$1.git"; }
 
 log() { printf '[%s] %s\n' "${0##*/}" "$*" >&2; }
 die() { printf '[%s] error: %s\n' "${0##*/}" "$*" >&2; exit 1; }
