@@ -95,6 +95,53 @@ timing() {
 	log "timing: $1 took ${t}s"
 }
 
+# kmake SRC OUT ARGS...: make in the kernel tree SRC, its output in OUT, for
+# powerpc with the cross compiler (KARCH and KCROSS name another target),
+# through ccache, at low priority. Every kernel build of the harness goes
+# through here.
+kmake() {
+	local src=$1 out=$2 arch=${KARCH:-powerpc} cross=${KCROSS-$CROSS}
+	shift 2
+	mkdir -p "$CCACHE_DIR"
+	nice -n 10 make -s -C "$src" ARCH="$arch" CROSS_COMPILE="$cross" CC="ccache ${cross}gcc" O="$out" "$@"
+}
+
+# kconfigure SRC OUT FRAGMENT...: the kernel config of OUT: the fragments on
+# allnoconfig, a later fragment's line for an option replacing an earlier
+# one. An option that the tree's Kconfig does not have is dropped, and said
+# so (config/l1.config is written for 7.2; 7.3 folded PROC_SYSCTL into
+# SYSCTL). Configured again only when the fragments changed: a change of the
+# tree's Kconfig files is caught by the build's own syncconfig. Fails if an
+# option of the fragment did not survive.
+kconfigure() {
+	local src=$1 out=$2 line sym
+	shift 2
+	mkdir -p "$out"
+	cat "$@" | tac | awk -F= '!/^CONFIG_/ || !seen[$1]++' | tac >"$out/fragment.in.new"
+	if [ -f "$out/.config" ] && cmp -s "$out/fragment.in.new" "$out/fragment.in"; then
+		rm -f "$out/fragment.in.new"
+	else
+		find "$src" -name 'Kconfig*' -exec sed -n 's/^[[:space:]]*\(menu\)\{0,1\}config[[:space:]]\{1,\}\([A-Z0-9_]*\).*/\2/p' {} + |
+			sort -u >"$out/symbols"
+		while IFS= read -r line; do
+			case $line in
+			CONFIG_*=*)
+				sym=${line%%=*}
+				if ! grep -qx "${sym#CONFIG_}" "$out/symbols"; then
+					log "config: $line is not in this tree's Kconfig: dropped"
+					continue
+				fi
+				;;
+			esac
+			printf '%s\n' "$line"
+		done <"$out/fragment.in.new" >"$out/fragment.config"
+		kmake "$src" "$out" KCONFIG_ALLCONFIG="$out/fragment.config" allnoconfig >/dev/null
+		mv "$out/fragment.in.new" "$out/fragment.in"
+	fi
+	check_fragment "$out/fragment.config" "$out/.config" ||
+		{ log "the kernel config in $out lost options of the fragment (above)"; return 1; }
+}
+
 # check_fragment FRAGMENT CONFIG: every option of the config fragment
 # survived Kconfig into CONFIG (an "=n" one is neither y nor m there).
 # Logs each one lost; fails if any was.
