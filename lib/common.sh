@@ -21,9 +21,11 @@ HARDENING_OUT=$BUILD/hardening
 MAINLINE_TESTS=${COMPAT_MAINLINE_TESTS:-compat_caps_contract compat_caps_fuzz compat_caps_race}
 CROSS=powerpc64le-linux-gnu-
 JOBS=${JOBS:-$(($(nproc) + 1))}
-# The series' base (config/bases.tsv) and its tag.
+# base_tag BASE: the tag of a base of config/bases.tsv (empty if none).
+base_tag() { awk -F'\t' -v b="$1" '$1 == b {print $2}' "$REPO/config/bases.tsv"; }
+# The series' base and its tag.
 SERIES_BASE=7.2
-BASE_TAG=v7.2-base
+BASE_TAG=$(base_tag "$SERIES_BASE")
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 # Relative paths in the cache keys, so that another clone (CI's) hits the cache.
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$REPO}
