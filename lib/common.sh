@@ -11,8 +11,11 @@ BUILD=${COMPAT_BUILD:-$REPO/build}
 TREE=${COMPAT_TREE:-$BUILD/linux}
 KOUT=${COMPAT_KOUT:-$BUILD/kernel}
 KOUT_DEBUG=$BUILD/kernel-debug
-# The unpatched base kernel ($BASE_TAG), for QEMU's case c.
-KOUT_BASE=$BUILD/kernel-base
+# The unpatched base kernel ($BASE_TAG), for QEMU's case c, built from the
+# worktree $BUILD/base/linux: the same path relative to its O= dir as the
+# tree's ("../linux"), so that ccache serves it every object the series does
+# not change (the gates and bin/mainline lay out their trees the same way).
+KOUT_BASE=$BUILD/base/kernel
 SELFTESTS_OUT=$BUILD/kselftest
 # The project's hardening tests (tests/hardening), built for the L1.
 HARDENING_OUT=$BUILD/hardening
@@ -23,8 +26,8 @@ CROSS=powerpc64le-linux-gnu-
 JOBS=${JOBS:-$(($(nproc) + 1))}
 # base_tag BASE: the tag of a base of config/bases.tsv (empty if none).
 base_tag() { awk -F'\t' -v b="$1" '$1 == b {print $2}' "$REPO/config/bases.tsv"; }
-# The series' base and its tag.
-SERIES_BASE=7.2
+# The series' base (the product series/ of config/products.tsv) and its tag.
+SERIES_BASE=$(awk -F'\t' '$1 == "series" {print $2}' "$REPO/config/products.tsv")
 BASE_TAG=$(base_tag "$SERIES_BASE")
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 # Relative paths in the cache keys, so that another clone (CI's) hits the cache.
