@@ -91,12 +91,16 @@ now() { date +%s.%N; }
 # elapsed START: seconds since START, one decimal.
 elapsed() { awk -v s="$1" -v e="$(now)" 'BEGIN { printf "%.1f", e - s }'; }
 
-# timing NAME START: print and record how long a stage took.
+# timing NAME START: print and record how long a stage took, in the run's
+# timings.tsv (a script that runs another with a build directory of its own
+# still records there).
+TIMINGS=${COMPAT_TIMINGS:-$BUILD/timings.tsv}
+export COMPAT_TIMINGS=$TIMINGS
 timing() {
 	local t
 	t=$(elapsed "$2")
-	mkdir -p "$BUILD"
-	printf '%s\t%s\n' "$1" "$t" >>"$BUILD/timings.tsv"
+	mkdir -p "$(dirname "$TIMINGS")"
+	printf '%s\t%s\n' "$1" "$t" >>"$TIMINGS"
 	log "timing: $1 took ${t}s"
 }
 
