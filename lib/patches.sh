@@ -12,6 +12,17 @@ product_field() {
 		"${COMPAT_PRODUCTS:-$REPO/config/products.tsv}"
 }
 
+# product_tree PRODUCT: the kernel tree of its branch: the series' is $TREE
+# (build/linux), the others' build/linux-BASE (COMPAT_MAINLINE_TREE).
+product_tree() {
+	if [ "$1" = series ]; then
+		# shellcheck disable=SC2153 # TREE: lib/common.sh sets it
+		echo "$TREE"
+	else
+		echo "${COMPAT_MAINLINE_TREE:-$BUILD/linux-$(product_field "$1" 2)}"
+	fi
+}
+
 # am_dir REPO DIR [AM_OPTION...]: apply DIR's patches (NNNN-*.patch, the
 # cover letter aside) in order with git am on REPO's HEAD. A patch that does
 # not apply aborts the am and stops everything, naming DIR and the patch.

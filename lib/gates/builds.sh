@@ -143,7 +143,7 @@ show_failure() {
 compare() {
 	local key=$1 blog new
 	shift
-	collect "$key" "$BASE" "$@" || { echo "$key: fails at the base $BASE_TAG too:"; tail -30 "$clog"; return 1; }
+	collect "$key" "$BASE" "$@" || { echo "$key: fails at the base $START too:"; tail -30 "$clog"; return 1; }
 	blog=$clog
 	if ! collect "$key" "$TIP" "$@"; then
 		echo "$key: failed at the tip $(short "$TIP"):"

@@ -3,16 +3,35 @@
 # bin/gates' other gates, one function each: style, bisect, matrix, sparse,
 # coccicheck, docs, size, qemu.
 
+# check_msg PATCH: the commit message rules checkpatch cannot check here: no
+# Signed-off-by (the submitter adds it), and the product's Fixes: rule
+# (config/products.tsv: required, exactly one; optional, at most one) with a
+# tag of the right form naming a commit of the base's fixes-ids
+# (config/bases.tsv): the base has no history for checkpatch to look in.
+check_msg() {
+	local f id ids
+	! grep -q '^Signed-off-by:' "$1" || { echo "has a Signed-off-by: (the submitter adds it)"; return 1; }
+	f=$(grep -E '^Fixes: ' "$1" || true)
+	case $P_FIXES:$(grep -c '^Fixes: ' "$1" || true) in
+	*:1) ;;
+	optional:0) return 0 ;;
+	required:*) echo "want exactly one Fixes: tag"; return 1 ;;
+	*) echo "want at most one Fixes: tag"; return 1 ;;
+	esac
+	[[ $f =~ ^Fixes:\ ([0-9a-f]{12})\ \(\".+\"\)$ ]] ||
+		{ echo "not in the form Fixes: <12 hex digits> (\"subject\"): $f"; return 1; }
+	id=${BASH_REMATCH[1]}
+	ids=$(awk -F'\t' -v b="$P_BASE" '$1 == b {print $8}' "$REPO/config/bases.tsv")
+	[[ ",$ids," == *",$id,"* ]] || { echo "Fixes: $id is not one of the base's fixes-ids (config/bases.tsv)"; return 1; }
+}
+
 gate_style() {
 	local dict=/usr/lib/python3/dist-packages/codespell_lib/data/dictionary.txt p rc=0 out
 	[ -f "$dict" ] || { echo "codespell dictionary $dict missing (bin/setup installs codespell)"; return 1; }
 	co "$BASE"
 	for p in "${PATCHES[@]}"; do
-		# The base is a source package without mainline's history, so
-		# checkpatch cannot look up the commit a Fixes: tag names
-		# (UNKNOWN_COMMIT_ID); its form is checked here instead.
-		if grep -n '^Fixes:' "$p" | grep -vE '^[0-9]+:Fixes: [0-9a-f]{12} \(".+"\)$'; then
-			printf '== %s: a Fixes: tag not in the form: Fixes: <12 hex digits> ("subject")\n' "${p##*/}"
+		if ! out=$(check_msg "$p"); then
+			printf '== %s: %s\n' "${p##*/}" "$out"
 			rc=1
 		fi
 		# FILE_PATH_CHANGES asks of every patch that adds a file whether
@@ -40,12 +59,18 @@ gate_style() {
 	return "$rc"
 }
 
+# Every commit, W=1: the L1's config (config/l1.config, KVM built in) on
+# the directories the product touches, then vmlinux; the KVM modules
+# (KVM_BOOK3S_64_HV=m) on arch/powerpc/kvm/; the KVM selftests where it
+# touches them. Each against the base's messages.
 gate_bisect() {
-	local c key rc=0 blog new
+	local c key rc=0 blog new hblog
 	key=w1-l1-$(md5sum <"$REPO/config/l1.config" | cut -c1-8)
-	progress "bisect: base $BASE_TAG, W=1 ${TDIRS[*]}"
+	progress "bisect: base $START, W=1 ${TDIRS[*]}; HV=m arch/powerpc/kvm/"
 	collect "$key" "$BASE" build_w1 l1 || { echo "the base does not build:"; tail -30 "$clog"; return 1; }
 	blog=$clog
+	collect m-hv-m "$BASE" build_w1 hv-m || { echo "the base does not build (HV=m):"; tail -30 "$clog"; return 1; }
+	hblog=$clog
 	for c in "${COMMITS[@]}"; do
 		# A commit that touches the KVM selftests builds them (powerpc), and
 		# must add no warning to them. (Before a powerpc test is enabled,
@@ -78,6 +103,15 @@ gate_bisect() {
 		new=$(newmsgs "$CCPAT" "$blog" "$clog")
 		if [ -n "$new" ]; then
 			echo "commit $(short "$c"): new W=1 warnings:"
+			printf '%s\n' "$new"
+			rc=1
+		fi
+		if ! collect m-hv-m "$c" build_w1 hv-m; then
+			echo "commit $(short "$c"): build failed (HV=m):"
+			show_failure "$clog"
+			rc=1
+		elif new=$(newmsgs "$CCPAT" "$hblog" "$clog") && [ -n "$new" ]; then
+			echo "commit $(short "$c"): new W=1 warnings (HV=m):"
 			printf '%s\n' "$new"
 			rc=1
 		fi

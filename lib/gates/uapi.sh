@@ -68,7 +68,7 @@ gate_uapi() {
 	# powerpc checks the generic headers (linux/kvm.h) too; x86_64 can be
 	# added (GATES_CHECK_UAPI_ARCHES="powerpc x86_64"), 2 to 3 minutes more.
 	for a in ${GATES_CHECK_UAPI_ARCHES:-powerpc}; do
-		progress "uapi: check-uapi.sh ARCH=$a, $BASE_TAG -> tip"
+		progress "uapi: check-uapi.sh ARCH=$a, $START -> tip"
 		uapi_compat "$a" "$wrap" || rc=1
 	done
 	return "$rc"
@@ -118,7 +118,7 @@ EOF
 	chmod +x "$RUN/abidiff-keep"
 }
 
-# check_uapi ARCH WRAPDIR: scripts/check-uapi.sh for ARCH, $BASE_TAG -> tip
+# check_uapi ARCH WRAPDIR: scripts/check-uapi.sh for ARCH, $START -> tip
 # (run under collect: its output is $clog). abidiff's report of every header
 # that differs, which check-uapi.sh prints only for the ones it fails, is
 # kept in $clog.abi.
@@ -152,7 +152,7 @@ uapi_compat() {
 	key=check-uapi-$a-$(git -C "$TREE" rev-parse "$BASE^{tree}" | cut -c1-12)-$("$2/abidiff" --version |
 		cut -d ' ' -f 2)-$(md5sum <"$RUN/abidiff-keep" | cut -c1-8)
 	if ! collect "$key" "$TIP" check_uapi "$a" "$2"; then
-		printf 'check-uapi.sh ARCH=%s failed (%s -> tip):\n' "$a" "$BASE_TAG"
+		printf 'check-uapi.sh ARCH=%s failed (%s -> tip):\n' "$a" "$START"
 		sed 's/^/  /' "$clog"
 		return 1
 	fi
