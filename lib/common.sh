@@ -14,14 +14,14 @@ KOUT_DEBUG=$BUILD/kernel-debug
 # The unpatched base kernel ($BASE_TAG), for QEMU's case c, built from the
 # worktree $BUILD/base/linux: the same path relative to its O= dir as the
 # tree's ("../linux"), so that ccache serves it every object the series does
-# not change (the gates and bin/mainline lay out their trees the same way).
+# not change (the gates and bin/stack lay out their trees the same way).
 KOUT_BASE=$BUILD/base/kernel
 SELFTESTS_OUT=$BUILD/kselftest
 # The project's hardening tests (tests/hardening), built for the L1.
 HARDENING_OUT=$BUILD/hardening
-# The hardening tests that bin/mainline boots on 7.3 (7.3 has no powerpc
+# The hardening tests that bin/stack boots on each kernel of a stack (7.3 has no powerpc
 # selftests library), and that bin/test counts for it.
-MAINLINE_TESTS=${COMPAT_MAINLINE_TESTS:-compat_caps_contract compat_caps_fuzz compat_caps_race}
+STACK_TESTS=${COMPAT_STACK_TESTS:-compat_caps_contract compat_caps_fuzz compat_caps_race}
 CROSS=powerpc64le-linux-gnu-
 JOBS=${JOBS:-$(($(nproc) + 1))}
 # base_tag BASE: the tag of a base of config/bases.tsv (empty if none).

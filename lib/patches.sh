@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Patch directories into git trees and back, the one way every product goes:
-# the kernel products of config/products.tsv (bin/make-tree, bin/mainline,
+# the kernel products of config/products.tsv (bin/make-tree, bin/stack,
 # bin/export-series, bin/gates --series) and QEMU's (bin/build-qemu). Source
 # it after lib/common.sh; do not run it.
 
@@ -13,13 +13,13 @@ product_field() {
 }
 
 # product_tree PRODUCT: the kernel tree of its branch: the series' is $TREE
-# (build/linux), the others' build/linux-BASE (COMPAT_MAINLINE_TREE).
+# (build/linux), the others' build/linux-BASE (COMPAT_STACK_TREE).
 product_tree() {
 	if [ "$1" = series ]; then
 		# shellcheck disable=SC2153 # TREE: lib/common.sh sets it
 		echo "$TREE"
 	else
-		echo "${COMPAT_MAINLINE_TREE:-$BUILD/linux-$(product_field "$1" 2)}"
+		echo "${COMPAT_STACK_TREE:-$BUILD/linux-$(product_field "$1" 2)}"
 	fi
 }
 
