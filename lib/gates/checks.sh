@@ -62,7 +62,10 @@ gate_style() {
 # Every commit, W=1: the L1's config (config/l1.config, KVM built in) on
 # the directories the product touches, then vmlinux; the KVM modules
 # (KVM_BOOK3S_64_HV=m) on arch/powerpc/kvm/; the KVM selftests where it
-# touches them. Each against the base's messages.
+# touches them. Each against the base's messages. Not checked: a call into
+# another module without an export (modpost), which would take a whole HV=m
+# kernel (CONFIG_MODULES changes every object's ccache key), the longest step
+# of a run from an empty cache.
 gate_bisect() {
 	local c key rc=0 blog new hblog
 	key=w1-l1-$(md5sum <"$REPO/config/l1.config" | cut -c1-8)
