@@ -24,10 +24,19 @@ HARDENING_OUT=$BUILD/hardening
 STACK_TESTS=${COMPAT_STACK_TESTS:-compat_caps_contract compat_caps_fuzz compat_caps_race}
 CROSS=powerpc64le-linux-gnu-
 JOBS=${JOBS:-$(($(nproc) + 1))}
+# tsv_field FILE KEY COLUMN: a column of the line of config FILE whose first
+# column is KEY (empty if none).
+tsv_field() { awk -F'\t' -v k="$2" -v c="$3" '!/^#/ && $1 == k {print $c}' "$1"; }
+# base_field BASE COLUMN: of config/bases.tsv (2 tag, ..., 8 fixes-ids).
+base_field() { tsv_field "$REPO/config/bases.tsv" "$1" "$2"; }
+# product_field PRODUCT COLUMN: of config/products.tsv (COMPAT_PRODUCTS for
+# another list): 2 base, 3 stacks-on, 4 fixes-tag, 5 subject prefix.
+product_field() { tsv_field "${COMPAT_PRODUCTS:-$REPO/config/products.tsv}" "$1" "$2"; }
 # base_tag BASE: the tag of a base of config/bases.tsv (empty if none).
-base_tag() { awk -F'\t' -v b="$1" '$1 == b {print $2}' "$REPO/config/bases.tsv"; }
-# The series' base (the product series/ of config/products.tsv) and its tag.
-SERIES_BASE=$(awk -F'\t' '$1 == "series" {print $2}' "$REPO/config/products.tsv")
+base_tag() { base_field "$1" 2; }
+# The series' base (the product series/ of config/products.tsv, whatever
+# list COMPAT_PRODUCTS names) and its tag.
+SERIES_BASE=$(tsv_field "$REPO/config/products.tsv" series 2)
 BASE_TAG=$(base_tag "$SERIES_BASE")
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 # Relative paths in the cache keys, so that another clone (CI's) hits the cache.

@@ -3,20 +3,12 @@
 # the kernel products of config/products.tsv (bin/make-tree, bin/stack,
 # bin/export-series, bin/gates --series) and QEMU's (bin/build-qemu). Source
 # it after lib/common.sh; do not run it.
-
-# product_field PRODUCT COLUMN: a column of the product's line in
-# config/products.tsv (COMPAT_PRODUCTS for another list): 2 base,
-# 3 stacks-on, 4 fixes-tag, 5 subject prefix.
-product_field() {
-	awk -F'\t' -v p="$1" -v c="$2" '!/^#/ && $1 == p {print $c}' \
-		"${COMPAT_PRODUCTS:-$REPO/config/products.tsv}"
-}
+# shellcheck disable=SC2153 # REPO, TREE: lib/common.sh sets them
 
 # product_tree PRODUCT: the kernel tree of its branch: the series' is $TREE
 # (build/linux), the others' build/linux-BASE (COMPAT_STACK_TREE).
 product_tree() {
 	if [ "$1" = series ]; then
-		# shellcheck disable=SC2153 # TREE: lib/common.sh sets it
 		echo "$TREE"
 	else
 		echo "${COMPAT_STACK_TREE:-$BUILD/linux-$(product_field "$1" 2)}"

@@ -21,7 +21,7 @@ check_msg() {
 	[[ $f =~ ^Fixes:\ ([0-9a-f]{12})\ \(\".+\"\)$ ]] ||
 		{ echo "not in the form Fixes: <12 hex digits> (\"subject\"): $f"; return 1; }
 	id=${BASH_REMATCH[1]}
-	ids=$(awk -F'\t' -v b="$P_BASE" '$1 == b {print $8}' "$REPO/config/bases.tsv")
+	ids=$(base_field "$P_BASE" 8)
 	[[ ",$ids," == *",$id,"* ]] || { echo "Fixes: $id is not one of the base's fixes-ids (config/bases.tsv)"; return 1; }
 }
 
