@@ -99,7 +99,10 @@ def check(expect, o, stock=None):
     if kind == 'boots':
         if not booted(o):
             return False, 'the L2 did not boot'
-        return (o['cpu'] == texts[0], f"the L2 ran in {o['cpu']}")
+        if o['cpu'] != texts[0]:
+            return False, f"the L2 ran in {o['cpu']}"
+        absent = [t for t in texts[1:] if t not in body]
+        return (not absent, f'no "{absent[0]}"' if absent else '')
     if kind == 'stops':
         if booted(o):
             return False, 'the L2 booted'
@@ -110,6 +113,15 @@ def check(expect, o, stock=None):
         if o['started']:
             return False, 'the L2 kernel had started'
         return (not absent, f'no "{absent[0]}"' if absent else '')
+    if kind == 'accepts':
+        # A migration the destination did not refuse: whatever became of
+        # the L2 after it, no failed load of the state, no exit by itself
+        # with an error before running it.
+        if 'load of migration failed' in body:
+            return False, 'the destination refused the migration'
+        if o['rc'].isdigit() and o['rc'] != '0':
+            return False, f"the destination exited with {o['rc']}"
+        return (not absent, f'no "{absent[0]}"' if absent else '')
     if kind == 'like':
         if stock is None:
             return False, 'no stock run to compare with'
@@ -117,6 +129,15 @@ def check(expect, o, stock=None):
                 o['cpu'] == stock['cpu'] and messages(o) == messages(stock))
         return same, 'differs from stock'
     return False, f'unknown expectation {kind!r}'
+
+
+def case_name(compat):
+    """a: no max-cpu-compat, b:X: max-cpu-compat=X, m[:X]: a migration (to X)."""
+    if compat == '-':
+        return 'a'
+    if compat.startswith('migrate'):
+        return 'm' + compat[len('migrate'):].replace('=', ':')
+    return f'b:{compat}'
 
 
 def show(expect):
@@ -144,7 +165,7 @@ def main(argv):
         out.append(f"{'pass' if ok else 'FAIL'}  {text}")
 
     print('== QEMU in the L1: one line per (row, L1 kernel, QEMU, case); '
-          'case a: no max-cpu-compat, b: one beyond the row, c: the unpatched kernel')
+          'case a: no max-cpu-compat, b: one beyond the row, m: a migration, c: the unpatched kernel')
     for row in argv[3:]:
         for kernel, suffix in KERNELS.items():
             if not any(c[0] == row and c[1] == kernel for c in cases):
@@ -167,7 +188,7 @@ def main(argv):
         runs = obs.get((row, kernel), {})
         o = runs.get((qemu, compat))
         ok, why = check(expect, o, runs.get(('stock', compat)))
-        case = ('a' if compat == '-' else f'b:{compat}')
+        case = case_name(compat)
         if kernel == 'base':
             case = f'c/{case}'
         result(ok, f'{row:16} {kernel:6} {qemu:7} {case:10} expected {show(expect)}; '
@@ -184,7 +205,7 @@ def main(argv):
             result(False, f'{row:16} {kernel:6} stock   against the patched expectation: missing')
             continue
         ok, _ = check(expect, o)
-        result(not ok, f'{row:16} {kernel:6} stock   {"a" if compat == "-" else "b:" + compat:10} '
+        result(not ok, f'{row:16} {kernel:6} stock   {case_name(compat):10} '
                f'against the patched expectation {show(expect)}: '
                + ('fails, as it must' if not ok else 'PASSES: the case cannot tell the patch'))
 
