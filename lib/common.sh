@@ -30,7 +30,8 @@ tsv_field() { awk -F'\t' -v k="$2" -v c="$3" '!/^#/ && $1 == k {print $c}' "$1";
 # base_field BASE COLUMN: of config/bases.tsv (2 tag, ..., 8 fixes-ids).
 base_field() { tsv_field "$REPO/config/bases.tsv" "$1" "$2"; }
 # product_field PRODUCT COLUMN: of config/products.tsv (COMPAT_PRODUCTS for
-# another list): 2 base, 3 stacks-on, 4 fixes-tag, 5 subject prefix.
+# another list): 2 base, 3 stacks-on, 4 fixes-tag, 5 subject prefix,
+# 6 tests-on.
 product_field() { tsv_field "${COMPAT_PRODUCTS:-$REPO/config/products.tsv}" "$1" "$2"; }
 # base_tag BASE: the tag of a base of config/bases.tsv (empty if none).
 base_tag() { base_field "$1" 2; }
@@ -44,6 +45,8 @@ export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$REPO}
 
 # base_git BASE: the cache's git repository of a base of config/bases.tsv.
 base_git() { echo "$CACHE/base-$1.git"; }
+# stack_out BASE: bin/stack's build directory for a base.
+stack_out() { echo "$BUILD/stack-$1"; }
 
 log() { printf '[%s] %s\n' "${0##*/}" "$*" >&2; }
 die() { printf '[%s] error: %s\n' "${0##*/}" "$*" >&2; exit 1; }

@@ -95,6 +95,25 @@ build_selftests() {
 	kvm_selftests_make "$SRC" "$OUT/selftests"
 }
 
+# build_selftests_other: the KVM selftests of the checkout with the
+# big-endian ppc64 and the 32-bit powerpc toolchains, which must build
+# nothing, and fail nothing.
+build_selftests_other() {
+	local cross out
+	for cross in powerpc64-linux-gnu- powerpc-linux-gnu-; do
+		out=$OUT/selftests-${cross%-}
+		rm -rf "$out"
+		mkdir -p "$out"
+		make -s -C "$SRC/tools/testing/selftests" ARCH=powerpc CROSS_COMPILE="$cross" \
+			O="$out" TARGETS=kvm -j"$JOBS" || return 1
+		if [ -n "$(find "$out" -type f \( -name '*.o' -o -perm -u+x \) -print -quit)" ]; then
+			echo "$cross: built $(find "$out" -type f \( -name '*.o' -o -perm -u+x \) | head -n 3)"
+			return 1
+		fi
+		echo "$cross: nothing built"
+	done
+}
+
 collect() {
 	local key=$1 rev=$2 fn=$3 tsha rc=0
 	shift 3

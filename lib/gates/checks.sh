@@ -119,6 +119,17 @@ gate_bisect() {
 			rc=1
 		fi
 	done
+	# The tip's KVM selftests, where the product touches them, with the
+	# big-endian ppc64 and the 32-bit toolchains: nothing to build, and
+	# nothing fails (only ppc64le runs the guest code).
+	if git -C "$TREE" diff --name-only "$START" "$TIP" | grep -q '^tools/testing/selftests/kvm/'; then
+		progress "bisect: tip: KVM selftests with big-endian and 32-bit toolchains"
+		collect selftests-be "$TIP" build_selftests_other || {
+			echo "the KVM selftests of the tip fail or build something with a big-endian or 32-bit toolchain:"
+			show_failure "$clog"
+			rc=1
+		}
+	fi
 	return "$rc"
 }
 
