@@ -99,18 +99,18 @@ build_selftests() {
 # big-endian ppc64 and the 32-bit powerpc toolchains, which must build
 # nothing, and fail nothing.
 build_selftests_other() {
-	local cross out
-	for cross in powerpc64-linux-gnu- powerpc-linux-gnu-; do
-		out=$OUT/selftests-${cross%-}
+	local tool out
+	for tool in powerpc64-linux-gnu- powerpc-linux-gnu-; do
+		out=$OUT/selftests-${tool%-}
 		rm -rf "$out"
 		mkdir -p "$out"
-		make -s -C "$SRC/tools/testing/selftests" ARCH=powerpc CROSS_COMPILE="$cross" \
+		make -s -C "$SRC/tools/testing/selftests" ARCH=powerpc CROSS_COMPILE="$tool" \
 			O="$out" TARGETS=kvm -j"$JOBS" || return 1
 		if [ -n "$(find "$out" -type f \( -name '*.o' -o -perm -u+x \) -print -quit)" ]; then
-			echo "$cross: built $(find "$out" -type f \( -name '*.o' -o -perm -u+x \) | head -n 3)"
+			echo "$tool: built $(find "$out" -type f \( -name '*.o' -o -perm -u+x \) | head -n 3)"
 			return 1
 		fi
-		echo "$cross: nothing built"
+		echo "$tool: nothing built"
 	done
 }
 
