@@ -19,8 +19,9 @@ KOUT_BASE=$BUILD/base/kernel
 SELFTESTS_OUT=$BUILD/kselftest
 # The project's hardening tests (tests/hardening), built for the L1.
 HARDENING_OUT=$BUILD/hardening
-# The hardening tests that bin/stack boots on each kernel of a stack (7.3
-# has no powerpc selftests library), and that bin/test counts for it.
+# The hardening tests that bin/stack boots on every kernel of a stack, with
+# the tests product's compat_caps_test: the contract tests, which its
+# table compares from kernel to kernel.
 STACK_TESTS=${COMPAT_STACK_TESTS:-compat_caps_contract compat_caps_fuzz compat_caps_race}
 CROSS=powerpc64le-linux-gnu-
 JOBS=${JOBS:-$(($(nproc) + 1))}
