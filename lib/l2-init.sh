@@ -61,9 +61,15 @@ wait_for() {
 	done
 }
 
+# A line of the L2's mode, whole (the L2 writes it 16 bytes at a time, and
+# the mode ends at a comma); the monitor's prompt before it where "cont"
+# left one.
+l2cpu='^\((qemu) \)\{0,1\}L2CPU: cpu[[:space:]]*: [^,]*,'
+
 # cpu_of FILE: the L2's mode in QEMU's output FILE, or nothing.
 cpu_of() {
-	sed -n 's/^L2CPU: cpu[[:space:]]*: \([^,]*\).*/\1/p' "$1" | tr -d '\r' | head -n 1
+	sed -n 's/^\((qemu) \)\{0,1\}L2CPU: cpu[[:space:]]*: \([^,]*\),.*/\2/p' "$1" |
+		tr -d '\r' | head -n 1
 }
 
 # boot Q COMPAT OUT: one L2 boot, max-cpu-compat=COMPAT (- for none); sets
@@ -93,13 +99,33 @@ boot() {
 	[ -n "$rc" ] || rc=$qrc
 }
 
+# resume OUT PID SECONDS: "cont" to the destination QEMU (PID, output OUT,
+# its monitor on fd 4) once it has loaded the state of the stopped source
+# and is paused as the source was (HMP "info status" once a second), 0;
+# 1 if PID is gone or the time is up first (a refusal: QEMU exits).
+resume() {
+	t=0
+	printf '\001c' >&4
+	until tr -d '\r' <"$1" | grep -q 'VM status: paused$'; do
+		kill -0 "$2" 2>/dev/null && [ "$t" -lt "$3" ] || return 1
+		printf 'info status\n' >&4 2>/dev/null
+		sleep 1
+		t=$((t + 1))
+	done
+	printf 'cont\n' >&4
+}
+
 # migrate Q COMPAT OUT: COMPAT is migrate[=X]. An L2 that prints its mode
 # every second (l2.loop) is booted without max-cpu-compat, then migrated to a
 # second QEMU in the same L1, started with -incoming and max-cpu-compat=X if
 # given, through a FIFO (HMP migrate, exec: on both sides: the L1 has no
-# sockets). OUT gets the destination's output; OUT.source the source's
-# mode and messages. rc is the destination's exit code (0: it ran the L2
-# after the migration and was quit), or how it was killed.
+# sockets). The source is stopped first, and the destination, paused after
+# the load, is continued: a live migration under the TCG L0 loses pages
+# the L2 writes while its RAM is sent, and with them the L2 now and then
+# (qemu/README.md, "Bare metal"). OUT gets the destination's output;
+# OUT.source the source's mode and messages. rc is the destination's exit
+# code (0: it ran the L2 after the migration and was quit), or how it was
+# killed.
 migrate() {
 	m=$m0 d=${2#migrate}
 	[ -n "$d" ] && m=$m0,max-cpu-compat=${d#=}
@@ -114,13 +140,14 @@ migrate() {
 	dpid=$!
 	exec 4>/tmp/dst-$n.in
 	rc='' quit='\001cquit'
-	if wait_for "$src" '^L2CPU:' "$spid" "$l2_timeout"; then
+	if wait_for "$src" "$l2cpu" "$spid" "$l2_timeout"; then
 		# Ctrl-A c: from the serial console to the monitor.
-		printf '\001cmigrate "exec:cat >%s"\n' "$stream" >&3
+		printf '\001cstop\nmigrate "exec:cat >%s"\n' "$stream" >&3
 		quit=quit
 		# The destination runs the L2 after the migration, or exits.
-		if wait_for "$3" '^L2CPU:' "$dpid" "$l2_timeout"; then
-			printf '\001cquit\n' >&4
+		if resume "$3" "$dpid" "$l2_timeout" &&
+			wait_for "$3" "$l2cpu" "$dpid" "$l2_timeout"; then
+			printf 'quit\n' >&4
 		elif grep -q 'kvm run failed' "$3"; then
 			rc=killed-after-kvm-run-failed
 			kill -9 "$dpid"
@@ -156,22 +183,7 @@ for r in $runs; do
 	: >"$out"
 	start=$(date +%s)
 	case $c in
-	migrate*)
-		migrate "$q" "$c" "$out"
-		# Under the TCG L0 an L2 sometimes dies or hangs after an
-		# accepted migration (an Oops, "kvm run failed", or a kernel
-		# WARNING on stale memory: qemu/README.md, "Bare metal"): once
-		# more, where the case needs the L2 after it. migrate=X's cells
-		# check only that the destination loaded the state, or refused.
-		if [ "$c" = migrate ] && ! grep -q 'load of migration failed' "$out" &&
-			[ -z "$(cpu_of "$out")" ]; then
-			echo "L2: retry $q $c after: rc=$rc, no L2 after the migration"
-			n=$((n + 1))
-			out=/tmp/qemu-$n.out
-			: >"$out"
-			migrate "$q" "$c" "$out"
-		fi
-		;;
+	migrate*) migrate "$q" "$c" "$out" ;;
 	*) boot "$q" "$c" "$out" ;;
 	esac
 	seconds=$(($(date +%s) - start))

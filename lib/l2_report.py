@@ -73,8 +73,10 @@ def booted(o):
 
 
 def messages(o):
-    """QEMU's own lines, with its program name made the same."""
-    return [re.sub(r'^qemu-(stock|patched):', 'qemu:', t) for t in o['text']
+    """QEMU's own lines, with its program name made the same (and without the
+    monitor's prompt, where a migration's destination printed one first)."""
+    lines = [re.sub(r'^\(qemu\) ', '', t) for t in o['text']]
+    return [re.sub(r'^qemu-(stock|patched):', 'qemu:', t) for t in lines
             if re.match(r'^qemu-(stock|patched):|^error:|^Try ', t)]
 
 
