@@ -48,6 +48,9 @@ export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$REPO}
 base_git() { echo "$CACHE/base-$1.git"; }
 # stack_out BASE: bin/stack's build directory for a base.
 stack_out() { echo "$BUILD/stack-$1"; }
+# bundle_path DIR PRODUCT: a product's test bundle (bin/bundle) built in the
+# build directory DIR.
+bundle_path() { echo "$1/bundle/kvm-ppc-tests-$2.tar.gz"; }
 
 log() { printf '[%s] %s\n' "${0##*/}" "$*" >&2; }
 die() { printf '[%s] error: %s\n' "${0##*/}" "$*" >&2; exit 1; }
@@ -73,11 +76,15 @@ worktree() {
 
 # kvm_selftests_make SRC OUT [ARGS...]: make the KVM selftests of the
 # kernel tree SRC, cross-built static for ppc64le in OUT, against the uapi
-# headers that bin/build installs in $SELFTESTS_OUT/obj.
+# headers that bin/build installs in $SELFTESTS_OUT/obj. Without
+# CCACHE_BASEDIR: ccache would pass the compiler relative -o paths, so the
+# .d files would name targets that make never looks for, and a library
+# object would outlive a change to a header it includes (a kvm_util.o with
+# an older struct kvm_vm closed a random fd in kvm_binary_stats_test).
 kvm_selftests_make() {
 	local src=$1 out=$2
 	shift 2
-	make -s -C "$src/tools/testing/selftests" ARCH=powerpc CROSS_COMPILE="$CROSS" \
+	CCACHE_BASEDIR='' make -s -C "$src/tools/testing/selftests" ARCH=powerpc CROSS_COMPILE="$CROSS" \
 		CC="ccache ${CROSS}gcc" O="$out" TARGETS=kvm -j"$JOBS" \
 		KHDR_INCLUDES="-isystem $SELFTESTS_OUT/obj/usr/include" \
 		EXTRA_CFLAGS=-static LDFLAGS=-static "$@"
