@@ -89,10 +89,11 @@ build_w1() {
 # $clog, once per source tree of REV (successes are cached in $RES).
 clog=
 # build_selftests: the KVM selftests of the checkout, cross-built for
-# powerpc against the headers of the kernel tree's tip (bin/build's).
+# powerpc against the uapi headers of the product's tip (gate_bisect makes
+# them in $OUT/tip-headers, once a run).
 build_selftests() {
 	mkdir -p "$OUT/selftests"
-	kvm_selftests_make "$SRC" "$OUT/selftests"
+	kvm_selftests_make "$SRC" "$OUT/selftests" KHDR_INCLUDES="-isystem $OUT/tip-headers/usr/include"
 }
 
 # build_selftests_other: the KVM selftests of the checkout with the

@@ -74,6 +74,11 @@ gate_bisect() {
 	blog=$clog
 	collect m-hv-m "$BASE" build_w1 hv-m || { echo "the base does not build (HV=m):"; tail -30 "$clog"; return 1; }
 	hblog=$clog
+	if git -C "$TREE" diff --name-only "$START" "$TIP" | grep -q '^tools/testing/selftests/kvm/'; then
+		co "$TIP"
+		mkdir -p "$OUT/tip-headers"
+		kmake "$SRC" "$OUT/tip-headers" headers >/dev/null || { echo "make headers failed at the tip"; return 1; }
+	fi
 	for c in "${COMMITS[@]}"; do
 		# A commit that touches the KVM selftests builds them (powerpc), and
 		# must add no warning to them. (Before a powerpc test is enabled,
