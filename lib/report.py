@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Read the console logs of booted rows and report a result per (row, test case).
 
-Usage: lib/report.py [--rows ROWS_TSV] [--suffix -debug] [--only T1,T2] [--except T1,T2] [--label L] LOGDIR ROW...
+Usage: lib/report.py [--rows ROWS_TSV] [--suffix -debug] [--only T1,T2] [--except T1,T2] [--label L] [--l0-fixed] LOGDIR ROW...
 
 For each row, the console log LOGDIR/ROW.log and LOGDIR/ROW.status are read.
 Each test named in the row's expectations (config/rows.tsv) must show its
@@ -9,8 +9,10 @@ result: a KVM selftest's from run_kselftest.sh ("selftests: kvm: NAME"), a
 hardening program's from the guest's init ("hardening: NAME"); its KTAP
 sub-results become one line each. A hang, a QEMU failure, a kernel report
 (Oops, BUG, WARNING, KASAN, UBSAN, KFENCE, lockdep, kmemleak) or a missing
-result fails the row. Prints a table and, last, 'N passed, N failed,
-N skipped'. Exits 1 if anything failed.
+result fails the row. With --l0-fixed, the rows ran on QEMU with
+qemu-l0/'s fixes as the L0 (bin/build-qemu --l0), and a test expected to
+fail because of the L0 (xfail) must pass. Prints a table and, last,
+'N passed, N failed, N skipped'. Exits 1 if anything failed.
 
 Why not the tree's tools/testing/kunit/kunit_parser.py: it reads one KTAP
 document whose subtests are indented, from a log it cuts at its first end.
@@ -153,6 +155,7 @@ def main(argv):
     only = None
     leave_out = set()
     label = ''
+    l0_fixed = False
     args = []
     i = 0
     while i < len(argv):
@@ -171,6 +174,9 @@ def main(argv):
         elif argv[i] == '--label':
             label = argv[i + 1]
             i += 2
+        elif argv[i] == '--l0-fixed':
+            l0_fixed = True
+            i += 1
         else:
             args.append(argv[i])
             i += 1
@@ -217,6 +223,8 @@ def main(argv):
                 if base == row:
                     continue
                 kind = 'pass'
+            if kind == 'xfail' and l0_fixed:
+                kind, mask = 'pass', None
 
             t = tests.get(name)
             if t is None or t['top'] is None:

@@ -233,35 +233,40 @@ gate_size() {
 	echo "text: base $bt, tip $tt, delta $((tt - bt)) bytes"
 }
 
-# qemu/*.patch apply with git am on their QEMU base, in a scratch worktree,
-# and QEMU's checkpatch reports nothing but the missing Signed-off-by (left
-# to whoever posts, as in the kernel series) and, on the linux-headers
-# patch, its question whether scripts/update-linux-headers.sh made it (that
-# script stops on 7.2's headers: qemu/README.md).
+# The QEMU series, qemu/ (QEMU in the L1) and qemu-l0/ (QEMU as the L0),
+# each apply with git am on their QEMU base, in a scratch worktree, and
+# QEMU's checkpatch reports nothing but the missing Signed-off-by (left to
+# whoever posts, as in the kernel series) and, on the linux-headers patch,
+# its question whether scripts/update-linux-headers.sh made it (that script
+# stops on 7.2's headers: qemu/README.md).
 gate_qemu() {
-	local qsrc=$BUILD/qemu/src wt=$G/qemu-am base p out n=0 rc=0
+	local qsrc=$BUILD/qemu/src wt=$G/qemu-am base d p out n rc=0
 	"$REPO/bin/build-qemu" --tree >/dev/null || { echo "no QEMU tree (bin/build-qemu --tree)"; return 1; }
 	base=$(git -C "$qsrc" tag -l 'v*-base' | head -n 1)
-	worktree "$qsrc" "$wt" "$base"
-	for p in "$REPO"/qemu/[0-9][0-9][0-9][0-9]-*.patch; do
-		case $p in */0000-*) continue ;; esac
-		if ! out=$(git -C "$wt" -c user.name=gates -c user.email=gates@localhost am -q --keep-cr "$p" 2>&1); then
-			echo "${p##*/} does not apply on $base:"
-			echo "$out"
-			rc=1
-			break
-		fi
-		n=$((n + 1))
-		out=$( (cd "$wt" && ./scripts/checkpatch.pl --terse "$p" 2>&1) |
-			grep -E '(ERROR|WARNING):' | grep -v 'Missing Signed-off-by' |
-			grep -v 'are you using scripts/update-linux-headers.sh' || true)
-		if [ -n "$out" ]; then
-			echo "${p##*/}: QEMU's checkpatch:"
-			echo "$out"
-			rc=1
-		fi
+	for d in qemu qemu-l0; do
+		worktree "$qsrc" "$wt" "$base"
+		n=0
+		for p in "$REPO/$d"/[0-9][0-9][0-9][0-9]-*.patch; do
+			case $p in */0000-*) continue ;; esac
+			if ! out=$(git -C "$wt" -c user.name=gates -c user.email=gates@localhost am -q --keep-cr "$p" 2>&1); then
+				echo "$d/${p##*/} does not apply on $base:"
+				echo "$out"
+				rc=1
+				break
+			fi
+			n=$((n + 1))
+			out=$( (cd "$wt" && ./scripts/checkpatch.pl --terse "$p" 2>&1) |
+				grep -E '(ERROR|WARNING):' | grep -v 'Missing Signed-off-by' |
+				grep -v 'are you using scripts/update-linux-headers.sh' || true)
+			if [ -n "$out" ]; then
+				echo "$d/${p##*/}: QEMU's checkpatch:"
+				echo "$out"
+				rc=1
+			fi
+		done
+		echo "$d: $n patches applied on $base"
 	done
 	git -C "$qsrc" worktree remove --force "$wt"
-	[ "$rc" = 0 ] && echo "$n patches applied on $base; QEMU's checkpatch: nothing but the known messages"
+	[ "$rc" = 0 ] && echo "QEMU's checkpatch: nothing but the known messages"
 	return "$rc"
 }
