@@ -52,9 +52,10 @@ branch_from_dir() {
 # export_dir TREE START BRANCH DIR PREFIX: write DIR from START..BRANCH of the
 # kernel tree TREE with git format-patch: the cover letter from the branch
 # description, To: the maintainers and Cc: the reviewers and lists that
-# scripts/get_maintainer.pl names (no keyword matches: they hit other
-# architectures in the selftests' context lines), Cc: also the people the
-# commits Cc (stable@ only where a patch names it), zeroed commit ids, object
+# scripts/get_maintainer.pl names for the files touched, and no one else
+# (no keyword matches: they hit other architectures in the selftests'
+# context lines; the people a commit's own Cc: trailers name, stable@
+# among them, git send-email adds to that patch alone), zeroed commit ids, object
 # ids of a fixed length and the cover letter dated like the tip, so that
 # tree -> patches -> tree round-trips byte for byte. No base-commit: the base
 # is a local import of Debian's source package, which resolves nowhere else;
@@ -65,20 +66,18 @@ export_dir() {
 		die "no cover letter text for $3: set it with git -C $tree branch --edit-description $3"
 	tmp=$(mktemp -d)
 	git -C "$tree" format-patch -q -o "$tmp" "$range"
+	# The branch's own MAINTAINERS, whatever the tree has checked out.
+	git -C "$tree" show "$3:MAINTAINERS" >"$tmp/MAINTAINERS"
 	while IFS=$'\t' read -r addr role; do
 		case $role in
 		maintainer:*) to+=(--to="$addr") ;;
 		*) cc+=(--cc="$addr") ;;
 		esac
 	done < <(cd "$tree" && PATH=/usr/bin:$PATH perl scripts/get_maintainer.pl --no-git \
-		--no-git-fallback --no-keywords "$tmp"/*.patch 2>/dev/null |
+		--no-git-fallback --no-keywords --mpath "$tmp/MAINTAINERS" "$tmp"/*.patch 2>/dev/null |
 		sed -E 's/ \(((maintainer|reviewer|supporter|odd fixer|open list|moderated list).*)\)$/\t\1/')
-	rm -f "$tmp"/*.patch
+	rm -f "$tmp"/*.patch "$tmp/MAINTAINERS"
 	[ ${#to[@]} -gt 0 ] || die "scripts/get_maintainer.pl named no maintainer"
-	while read -r addr; do
-		cc+=(--cc="$addr")
-	done < <(git -C "$tree" log --format='%(trailers:key=Cc,valueonly)' "$range" |
-		grep -v -e '^$' -e '^stable@' | sort -u)
 	GIT_COMMITTER_DATE=$(git -C "$tree" log -1 --format=%aD "$3") \
 		git -C "$tree" -c core.abbrev=12 format-patch -q -o "$tmp" --cover-letter --numbered \
 		--cover-from-description=subject --zero-commit --no-signature \
