@@ -19,10 +19,10 @@ KOUT_BASE=$BUILD/base/kernel
 SELFTESTS_OUT=$BUILD/kselftest
 # The project's hardening tests (tests/hardening), built for the L1.
 HARDENING_OUT=$BUILD/hardening
-# The hardening tests that bin/stack boots on every kernel of a stack, with
-# the tests product's compat_caps_test: the contract tests, which its
-# table compares from kernel to kernel.
-STACK_TESTS=${COMPAT_STACK_TESTS:-compat_caps_contract compat_caps_fuzz compat_caps_race}
+# The hardening tests that bin/stack boots on every kernel of a stack (each
+# on the rows that list it), with the tests product's compat_caps_test: the
+# contract tests, which its table compares from kernel to kernel.
+STACK_TESTS=${COMPAT_STACK_TESTS:-compat_caps_contract compat_caps_fuzz compat_caps_race vcpu_ids}
 CROSS=powerpc64le-linux-gnu-
 JOBS=${JOBS:-$(($(nproc) + 1))}
 # tsv_field FILE KEY COLUMN: a column of the line of config FILE whose first

@@ -3,8 +3,9 @@
 
 Usage: lib/l2_report.py EXPECT_TSV LOGDIR ROW...
 
-Reads LOGDIR/ROW-l2.log (the L1 with the series) and ROW-l2-base.log (the
-unpatched base) with their .status files. Prints one line per (row, kernel,
+Reads LOGDIR/ROW-l2.log (the L1 with the series), ROW-l2-base.log (the
+unpatched base) and ROW-l2-KERNEL.log for each other L1 kernel a row names
+(7.3-base, 7.3-fixes, 7.3-next: bin/stack's), with their .status files. Prints one line per (row, kernel,
 QEMU, case) with its expectation and what happened, then checks stock QEMU
 against each patched expectation that differs from stock's (it must fail
 them), and ends with 'N passed, N failed, N skipped'. A case whose run is
@@ -20,7 +21,11 @@ from report import KERNEL_REPORTS  # noqa: E402
 
 END = re.compile(r'^L2: end (\S+) (\S+) rc=(\S+) started=([01]) seconds=(\d+) cpu=(.*)$')
 BEGIN = re.compile(r'^L2: begin (\S+) (\S+)$')
-KERNELS = {'series': '-l2', 'base': '-l2-base'}
+
+
+def suffix(kernel):
+    """The consoles' suffix of an L1 kernel, as bin/l2-rows names them."""
+    return '-l2' if kernel == 'series' else f'-l2-{kernel}'
 
 
 def read_expect(path):
@@ -169,13 +174,11 @@ def main(argv):
     print('== QEMU in the L1: one line per (row, L1 kernel, QEMU, case); '
           'case a: no max-cpu-compat, b: one beyond the row, m: a migration, c: the unpatched kernel')
     for row in argv[3:]:
-        for kernel, suffix in KERNELS.items():
-            if not any(c[0] == row and c[1] == kernel for c in cases):
-                continue
-            log = os.path.join(logdir, f'{row}{suffix}.log')
+        for kernel in dict.fromkeys(c[1] for c in cases if c[0] == row):
+            log = os.path.join(logdir, f'{row}{suffix(kernel)}.log')
             runs, reports, done = parse(log)
             try:
-                with open(os.path.join(logdir, f'{row}{suffix}.status')) as f:
+                with open(os.path.join(logdir, f'{row}{suffix(kernel)}.status')) as f:
                     status = f.read().strip()
             except OSError:
                 status = 'missing'
@@ -183,7 +186,7 @@ def main(argv):
             if runs is not None and not done:
                 bad.append('L1: no "HARNESS: done"')
             bad += [f'L1 {r}' for r in reports]
-            result(not bad, f'{row:16} {kernel:6} L1 boots, runs the cases and powers off cleanly'
+            result(not bad, f'{row:16} {kernel:9} L1 boots, runs the cases and powers off cleanly'
                    + (f": {'; '.join(bad)}" if bad else ''))
             obs[(row, kernel)] = runs or {}
     for row, kernel, qemu, compat, expect in cases:
@@ -193,7 +196,7 @@ def main(argv):
         case = case_name(compat)
         if kernel == 'base':
             case = f'c/{case}'
-        result(ok, f'{row:16} {kernel:6} {qemu:7} {case:10} expected {show(expect)}; '
+        result(ok, f'{row:16} {kernel:9} {qemu:7} {case:10} expected {show(expect)}; '
                f'got {describe(o)}' + ('' if ok else f' [{why}]'))
 
     # Each patched expectation that differs from stock's must fail on stock.
@@ -204,10 +207,10 @@ def main(argv):
             continue
         o = obs.get((row, kernel), {}).get(('stock', compat))
         if o is None:
-            result(False, f'{row:16} {kernel:6} stock   against the patched expectation: missing')
+            result(False, f'{row:16} {kernel:9} stock   against the patched expectation: missing')
             continue
         ok, _ = check(expect, o)
-        result(not ok, f'{row:16} {kernel:6} stock   {case_name(compat):10} '
+        result(not ok, f'{row:16} {kernel:9} stock   {case_name(compat):10} '
                f'against the patched expectation {show(expect)}: '
                + ('fails, as it must' if not ok else 'PASSES: the case cannot tell the patch'))
 
