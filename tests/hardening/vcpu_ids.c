@@ -21,7 +21,9 @@
  *                   any accepted number, another connects to server 0;
  *   max_vcpu_id SMT: KVM_CHECK_EXTENSION(KVM_CAP_MAX_VCPU_ID) on the VM
  *                   bounds the ids the VM accepts, id MAX_VCPU_ID is refused,
- *                   and in SMT mode 1 every id below it is accepted;
+ *                   and in SMT mode 1 the ids kvm_create_max_vcpus creates
+ *                   (the lowest and the highest KVM_CAP_MAX_VCPUS ids below
+ *                   the bound) are accepted;
  *   no_warning:     the kernel was not tainted by a warning meanwhile (planned
  *                   only where /proc/sys says it was not tainted before).
  */
@@ -240,10 +242,30 @@ static void test_servers(int smt, const int *ids, int n)
 	report(&t, "servers", smt);
 }
 
+/* max_vcpus vCPUs from id @first on in one VM: each must be accepted. */
+static void sweep(int first, struct tally *t)
+{
+	int fds[MAX_SWEEP];
+	int nr = max_vcpus < MAX_SWEEP ? max_vcpus : MAX_SWEEP;
+	int vm = create_vm(1), i;
+
+	for (i = 0; i < nr; i++) {
+		fds[i] = create_vcpu(vm, first + i);
+		if (fds[i] < 0)
+			fail(t, "id %d refused (errno %d) below the bound",
+			     first + i, -fds[i]);
+	}
+	while (i--)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	close(vm);
+}
+
 /*
  * KVM_CAP_MAX_VCPU_ID on a VM in SMT mode @smt: no id of @ids at or above
- * it is accepted, the id itself is refused, and in SMT mode 1 every id
- * below it is accepted, in one VM, as kvm_create_max_vcpus creates them.
+ * it is accepted and the id itself is refused; in SMT mode 1 the highest
+ * max_vcpus ids below it, and the lowest, are accepted, each batch in one
+ * VM, as kvm_create_max_vcpus creates them.
  */
 static void test_max_vcpu_id(int smt, const int *ids, int n)
 {
@@ -280,20 +302,9 @@ static void test_max_vcpu_id(int smt, const int *ids, int n)
 	}
 	close(vm);
 	if (smt == 1) {
-		int fds[MAX_SWEEP];
-		int nr = bound < MAX_SWEEP ? bound : MAX_SWEEP;
-
-		vm = create_vm(1);
-		for (i = 0; i < nr; i++) {
-			fds[i] = create_vcpu(vm, i);
-			if (fds[i] < 0)
-				fail(&t, "id %d refused (errno %d) below the bound",
-				     i, -fds[i]);
-		}
-		while (i--)
-			if (fds[i] >= 0)
-				close(fds[i]);
-		close(vm);
+		sweep(bound - max_vcpus, &t);
+		if (bound > max_vcpus)
+			sweep(0, &t);
 	}
 	if (t.failure[0])
 		ksft_test_result_fail("max_vcpu_id smt%d: %s\n", smt, t.failure);
@@ -328,11 +339,12 @@ int main(void)
 	vm = create_vm(1);
 	if (vm < 0)
 		ksft_exit_skip("KVM_CREATE_VM: %s\n", strerror(-vm));
+	/* A KVM-HV VM has an SMT mode; a KVM-PR or BookE VM has none. */
+	smt = check_extension(vm, KVM_CAP_PPC_SMT);
 	close(vm);
-	/* KVM-HV offers SMT modes; KVM-PR and BookE offer none. */
+	if (smt <= 0)
+		ksft_exit_skip("KVM_CAP_PPC_SMT of a VM is %d: not KVM-HV\n", smt);
 	possible = check_extension(kvm_fd, KVM_CAP_PPC_SMT_POSSIBLE);
-	if (possible <= 0)
-		ksft_exit_skip("KVM_CAP_PPC_SMT_POSSIBLE is %d: not KVM-HV\n", possible);
 	max_vcpus = check_extension(kvm_fd, KVM_CAP_MAX_VCPUS);
 	max_ids = check_extension(kvm_fd, KVM_CAP_MAX_VCPU_ID);
 	if (max_vcpus < 4 || max_ids < max_vcpus)
