@@ -4,10 +4,9 @@
  *
  * On POWER9 and later, KVM-HV packs a vCPU id into one of the VM's
  * KVM_MAX_VCPUS virtual cores according to the VM's emulated SMT mode
- * (kvmppc_pack_vcpu_id()), and the XIVE device packs a server number the
- * same way.  An id that does not follow QEMU's numbering cannot be packed:
- * the kernel must refuse it with EINVAL, and must neither warn nor place it
- * in a virtual core that belongs to another id.  Before "KVM: PPC: Book3S
+ * (kvmppc_pack_vcpu_id()).  An id that does not follow QEMU's numbering
+ * cannot be packed: the kernel must refuse it with EINVAL, and must neither
+ * warn nor place it in a virtual core that belongs to another id.  Before "KVM: PPC: Book3S
  * HV: Refuse a vCPU id that cannot be packed, without a WARN", such an id
  * warned ("VCPU ID packing failed") and took virtual core 0, so that vCPU 0
  * was refused after it.
@@ -16,9 +15,6 @@
  * every block of KVM_MAX_VCPUS ids up to KVM_MAX_VCPU_IDS, each in a new VM:
  *   ids SMT:        an id is accepted or refused with EINVAL, and vCPU 0 can
  *                   be created after any accepted id;
- *   servers SMT:    the same for a server number given to an in-kernel XICS
- *                   (XICS-on-XIVE on bare metal): after a vCPU connected to
- *                   any accepted number, another connects to server 0;
  *   max_vcpu_id SMT: KVM_CHECK_EXTENSION(KVM_CAP_MAX_VCPU_ID) on the VM
  *                   bounds the ids the VM accepts, id MAX_VCPU_ID is refused,
  *                   and in SMT mode 1 the ids kvm_create_max_vcpus creates
@@ -83,24 +79,6 @@ static int create_vcpu(int vm, int id)
 	int fd = ioctl(vm, KVM_CREATE_VCPU, (unsigned long)id);
 
 	return fd < 0 ? -errno : fd;
-}
-
-/* Connect the vCPU @vcpu to the XICS device @dev as server @server. */
-static int connect_xics(int vcpu, int dev, int server)
-{
-	struct kvm_enable_cap cap = {
-		.cap = KVM_CAP_IRQ_XICS,
-		.args = { dev, server },
-	};
-
-	return ioctl(vcpu, KVM_ENABLE_CAP, &cap) ? -errno : 0;
-}
-
-static int create_xics(int vm)
-{
-	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_XICS };
-
-	return ioctl(vm, KVM_CREATE_DEVICE, &cd) ? -errno : (int)cd.fd;
 }
 
 /*
@@ -176,43 +154,6 @@ static void try_vcpu_id(int smt, int id, struct tally *t)
 	close(vm);
 }
 
-/* vCPU 0 connected as server @server, then vCPU 1 as server 0. */
-static void try_server(int smt, int server, struct tally *t)
-{
-	int vm = create_vm(smt), dev = -1, v0 = -1, v1 = -1, r;
-
-	if (vm < 0) {
-		fail(t, "SMT mode %d: a VM: errno %d", smt, -vm);
-		return;
-	}
-	dev = create_xics(vm);
-	if (dev < 0) {
-		fail(t, "KVM_CREATE_DEVICE(XICS): errno %d (server %d)", -dev, server);
-		goto out;
-	}
-	v0 = create_vcpu(vm, 0);
-	v1 = create_vcpu(vm, 1);
-	if (v0 < 0 || v1 < 0) {
-		fail(t, "vCPUs 0 and 1: errno %d, %d", -v0, -v1);
-		goto out;
-	}
-	r = connect_xics(v0, dev, server);
-	tally_result(t, server, r);
-	if (!r && server) {
-		r = connect_xics(v1, dev, 0);
-		if (r)
-			fail(t, "server 0 refused (errno %d) after server %d", -r, server);
-	}
-out:
-	if (v1 >= 0)
-		close(v1);
-	if (v0 >= 0)
-		close(v0);
-	if (dev >= 0)
-		close(dev);
-	close(vm);
-}
-
 static void report(struct tally *t, const char *what, int smt)
 {
 	if (t->failure[0])
@@ -230,16 +171,6 @@ static void test_ids(int smt, const int *ids, int n)
 	for (i = 0; i < n; i++)
 		try_vcpu_id(smt, ids[i], &t);
 	report(&t, "ids", smt);
-}
-
-static void test_servers(int smt, const int *ids, int n)
-{
-	struct tally t = {};
-	int i;
-
-	for (i = 0; i < n; i++)
-		try_server(smt, ids[i], &t);
-	report(&t, "servers", smt);
 }
 
 /* max_vcpus vCPUs from id @first on in one VM: each must be accepted. */
@@ -355,14 +286,13 @@ int main(void)
 
 	for (smt = 1; smt <= MAX_SMT; smt <<= 1)
 		modes += !!(possible & smt);
-	ksft_set_plan(3 * modes + warn_check);
+	ksft_set_plan(2 * modes + warn_check);
 
 	n = pick_ids(ids, ARRAY_SIZE(ids));
 	for (smt = 1; smt <= MAX_SMT; smt <<= 1) {
 		if (!(possible & smt))
 			continue;
 		test_ids(smt, ids, n);
-		test_servers(smt, ids, n);
 		test_max_vcpu_id(smt, ids, n);
 	}
 	if (warn_check) {
