@@ -32,7 +32,7 @@ tsv_field() { awk -F'\t' -v k="$2" -v c="$3" '!/^#/ && $1 == k {print $c}' "$1";
 base_field() { tsv_field "$REPO/config/bases.tsv" "$1" "$2"; }
 # product_field PRODUCT COLUMN: of config/products.tsv (COMPAT_PRODUCTS for
 # another list): 2 base, 3 stacks-on, 4 fixes-tag, 5 subject prefix,
-# 6 tests-on.
+# 6 tests-on, 7 backports.
 product_field() { tsv_field "${COMPAT_PRODUCTS:-$REPO/config/products.tsv}" "$1" "$2"; }
 # base_tag BASE: the tag of a base of config/bases.tsv (empty if none).
 base_tag() { base_field "$1" 2; }
